@@ -1,0 +1,230 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import GenericTaggedItemBase, TagBase
+
+from .slugs import pinyin_slug, unique_slug
+
+
+class Tag(TagBase):
+    """A tag shared by articles, programmes and districts, with an ASCII slug."""
+
+    class Meta:
+        verbose_name = "标签"
+        verbose_name_plural = "标签"
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = pinyin_slug(tag, max_length=90, fallback="tag")
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag_detail", args=[self.slug])
+
+
+class TaggedItem(GenericTaggedItemBase):
+    """One tagging of any content; a single table so items of every kind can be
+    ranked together by shared tags."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = "标签关联"
+        verbose_name_plural = "标签关联"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "tag"], name="unique_tag_per_object"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="taggeditem_object_idx")]
+
+
+def tag_manager(**kwargs):
+    return TaggableManager(
+        through=TaggedItem,
+        blank=True,
+        verbose_name="标签",
+        help_text="多个标签用逗号分隔。",
+        **kwargs,
+    )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    REVIEW = "review", "待审核"
+    PUBLISHED = "published", "已发布"
+    UNPUBLISHED = "unpublished", "已撤下"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a visitor may see: published, and not scheduled for later."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Load what an article list shows without a query per row."""
+        return self.prefetch_related("districts", "tags")
+
+
+class Article(models.Model):
+    title = models.CharField("标题", max_length=200)
+    slug = models.SlugField(
+        "网址名",
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text="网址中使用的英文字母、数字和连字符;留空时由标题拼音生成。",
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "发布时间", default=timezone.now, help_text="北京时间;晚于当前时间的稿件在到点前不会公开。"
+    )
+    published_time_known = models.BooleanField(
+        "发布时刻已知",
+        default=True,
+        help_text="来源只给出日期、没有具体时刻时取消勾选,页面上只显示日期。",
+    )
+    source = models.CharField("来源", max_length=100, blank=True)
+    summary = models.TextField("摘要", blank=True)
+    closing_slogan = models.TextField(
+        "结尾口号", blank=True, help_text="正文之后单独成行的口号,如“奋斗百年路 启航新征程”。"
+    )
+    districts = models.ManyToManyField(
+        "districts.District", verbose_name="相关城区", related_name="articles", blank=True
+    )
+    programmes = models.ManyToManyField(
+        "districts.Programme", verbose_name="相关举措", related_name="articles", blank=True
+    )
+    campaign = models.ForeignKey(
+        "districts.Campaign",
+        verbose_name="所属专题",
+        related_name="articles",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    tags = tag_manager()
+
+    import_key = models.CharField(
+        "导入标识",
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="由来源、标题和发布时间算出,用于重复导入时找到同一篇稿件。",
+    )
+    import_checksum = models.CharField("导入文件校验和", max_length=64, blank=True, editable=False)
+    source_file = models.CharField("导入文件名", max_length=255, blank=True, editable=False)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, fallback="article", exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def _bylines_of(self, kind):
+        return [b for b in self.bylines.all() if b.kind == kind]
+
+    @property
+    def authors(self):
+        return self._bylines_of(Byline.Kind.AUTHOR)
+
+    @property
+    def editors(self):
+        return self._bylines_of(Byline.Kind.EDITOR)
+
+
+class ArticleSection(models.Model):
+    """A run of the body under one heading; the lead has no heading.
+
+    A section whose heading names a district is that district's part of the
+    report, so pages can show each district's paragraphs beside its programme.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", related_name="sections", on_delete=models.CASCADE
+    )
+    position = models.PositiveIntegerField("顺序", default=0)
+    district = models.ForeignKey(
+        "districts.District",
+        verbose_name="城区",
+        related_name="article_sections",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    district_label = models.CharField(
+        "城区原文", max_length=50, blank=True, help_text="原文中城区的写法,如“高新区(滨江)”。"
+    )
+    heading = models.CharField("小标题", max_length=200, blank=True)
+    body = models.TextField("段落", blank=True, help_text="每段之间空一行。")
+
+    class Meta:
+        verbose_name = "正文分节"
+        verbose_name_plural = "正文分节"
+        ordering = ["article", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="unique_section_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.heading or self.district_label or f"第{self.position + 1}节"
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class Byline(models.Model):
+    """A person credited on an article, with the field and role word kept apart
+    from the name (作者:记者 李婷婷 -> kind=作者, role=记者, name=李婷婷)."""
+
+    class Kind(models.TextChoices):
+        AUTHOR = "author", "作者"
+        CORRESPONDENT = "correspondent", "通讯员"
+        EDITOR = "editor", "编辑"
+        RESPONSIBLE_EDITOR = "responsible_editor", "责任编辑"
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", related_name="bylines", on_delete=models.CASCADE
+    )
+    kind = models.CharField("署名类别", max_length=30, choices=Kind.choices)
+    role = models.CharField("身份", max_length=20, blank=True, help_text="如“记者”“通讯员”。")
+    name = models.CharField("姓名", max_length=50)
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["article", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.role} {self.name}".strip()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("articles/", views.ArticleListView.as_view(), name="article_list"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("tags/", views.TagIndexView.as_view(), name="tag_index"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+]

@@ -1,0 +1,115 @@
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from districts.models import Campaign, District, Programme
+
+from .models import Article, ArticleSection, Status, Tag
+
+
+def published_article_filter(prefix=""):
+    """The `published()` rule as a Q object across a relation (for counts)."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def tags_with_article_counts():
+    """Tags used by at least one published article, with that count, in one query."""
+    article_ids = Article.objects.published().values("pk")
+    return (
+        Tag.objects.filter(
+            tagged_items__content_type__app_label="articles",
+            tagged_items__content_type__model="article",
+            tagged_items__object_id__in=article_ids,
+        )
+        .annotate(article_count=Count("tagged_items", distinct=True))
+        .order_by("-article_count", "name")
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["campaigns"] = (
+            Campaign.objects.published()
+            .filter(report_article__isnull=False)
+            .select_related("report_article")
+        )
+        context["latest_articles"] = Article.objects.published().for_listing()[:10]
+        context["districts"] = District.objects.prefetch_related("successors")
+        context["popular_tags"] = tags_with_article_counts()[:20]
+        return context
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        articles = Article.objects.published().for_listing()
+        params = self.request.GET
+        self.filters = {}
+        if slug := params.get("district"):
+            self.filters["district"] = get_object_or_404(District, slug=slug)
+            articles = articles.filter(districts=self.filters["district"])
+        if slug := params.get("tag"):
+            self.filters["tag"] = get_object_or_404(Tag, slug=slug)
+            articles = articles.filter(tags=self.filters["tag"])
+        if year := params.get("year"):
+            if not year.isdigit() or len(year) != 4:
+                raise Http404("年份格式不正确")
+            self.filters["year"] = int(year)
+            articles = articles.filter(published_at__year=int(year))
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        context["districts"] = District.objects.all()
+        context["years"] = Article.objects.published().dates("published_at", "year", order="DESC")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        return context
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().prefetch_related(
+            Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
+            "bylines",
+            "districts",
+            Prefetch("programmes", queryset=Programme.objects.published().select_related("district")),
+            "tags",
+        )
+
+
+class TagIndexView(ListView):
+    template_name = "articles/tag_index.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return tags_with_article_counts()
+
+
+class TagDetailView(DetailView):
+    template_name = "articles/tag_detail.html"
+    context_object_name = "tag"
+    model = Tag
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tag = self.object
+        context["articles"] = Article.objects.published().for_listing().filter(tags=tag)
+        context["programmes"] = (
+            Programme.objects.published().filter(tags=tag).select_related("district", "campaign")
+        )
+        context["districts"] = District.objects.filter(tags=tag)
+        return context

@@ -1,0 +1,112 @@
+from django.db.models import Prefetch
+from django.http import Http404
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, ArticleSection
+
+from .models import Campaign, District, Programme
+
+
+def programmes_with_details():
+    """Published programmes with everything their cards show, in a fixed number
+    of queries."""
+    return Programme.objects.published().select_related("district", "campaign").prefetch_related(
+        "items", "figures", "events", "tags", "district__successors"
+    )
+
+
+class DistrictListView(ListView):
+    template_name = "districts/district_list.html"
+    context_object_name = "districts"
+
+    def get_queryset(self):
+        return District.objects.prefetch_related("successors", "aliases")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        districts = list(context["districts"])
+        context["current_districts"] = [d for d in districts if not d.is_dissolved]
+        context["historical_districts"] = [d for d in districts if d.is_dissolved]
+        return context
+
+
+class DistrictDetailView(DetailView):
+    template_name = "districts/district_detail.html"
+    context_object_name = "district"
+
+    def get_queryset(self):
+        return District.objects.prefetch_related("aliases", "successors", "predecessors", "tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        district = self.object
+        context["programmes"] = programmes_with_details().filter(district=district)
+        context["articles"] = Article.objects.published().for_listing().filter(districts=district)
+        return context
+
+
+class ProgrammeDetailView(DetailView):
+    template_name = "districts/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return programmes_with_details()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = (
+            Article.objects.published().for_listing().filter(programmes=self.object)
+        )
+        return context
+
+
+class CampaignReportView(DetailView):
+    """The campaign's report: its article's sections, each district's beside its
+    programme."""
+
+    template_name = "districts/campaign_report.html"
+    context_object_name = "campaign"
+
+    def get_queryset(self):
+        return Campaign.objects.published().prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.object
+        article = (
+            Article.objects.published()
+            .filter(pk=campaign.report_article_id)
+            .prefetch_related(
+                Prefetch(
+                    "sections",
+                    queryset=ArticleSection.objects.select_related("district").prefetch_related(
+                        "district__successors"
+                    ),
+                ),
+                "bylines",
+                "tags",
+            )
+            .first()
+        )
+        if article is None:
+            raise Http404("该专题的报道尚未发布")
+        programmes = list(programmes_with_details().filter(campaign=campaign))
+        by_district = {p.district_id: p for p in programmes}
+
+        lead, district_sections, shown = [], [], set()
+        for section in article.sections.all():
+            if section.district_id is None and not district_sections:
+                lead.append(section)
+                continue
+            programme = by_district.get(section.district_id)
+            if programme:
+                shown.add(programme.pk)
+            district_sections.append({"section": section, "programme": programme})
+        context.update(
+            article=article,
+            lead_sections=lead,
+            district_sections=district_sections,
+            other_programmes=[p for p in programmes if p.pk not in shown],
+            figures=[(p, f) for p in programmes for f in p.figures.all()],
+        )
+        return context
