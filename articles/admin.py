@@ -36,7 +36,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("districts", "tags")
 
-
     @admin.display(description="城区")
     def district_names(self, article):
         return "、".join(d.name for d in article.districts.all())

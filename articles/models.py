@@ -190,9 +190,7 @@ class ArticleSection(models.Model):
         verbose_name_plural = "正文分节"
         ordering = ["article", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["article", "position"], name="unique_section_position"
-            )
+            models.UniqueConstraint(fields=["article", "position"], name="unique_section_position")
         ]
 
     def __str__(self):

@@ -86,7 +86,9 @@ class ArticleDetailView(DetailView):
             Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
             "bylines",
             "districts",
-            Prefetch("programmes", queryset=Programme.objects.published().select_related("district")),
+            Prefetch(
+                "programmes", queryset=Programme.objects.published().select_related("district")
+            ),
             "tags",
         )
 

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from articles.views import HomeView
 
-admin.site.site_header = "杭州党史学习教育专题 · 内容管理"
-admin.site.site_title = "内容管理"
+admin.site.site_header = f"{settings.SITE_NAME} · 内容管理"
+admin.site.site_title = f"{settings.SITE_NAME} 内容管理"
 admin.site.index_title = "稿件、城区与专题"
 
 urlpatterns = [

@@ -117,7 +117,9 @@ class _Loader:
         if sorted(current, key=repr) == sorted(wanted, key=repr):
             return
         manager.all().delete()
-        model.objects.bulk_create(model(**{manager.field.name: manager.instance}, **row) for row in rows)
+        model.objects.bulk_create(
+            model(**{manager.field.name: manager.instance}, **row) for row in rows
+        )
         self.counts["updated"] += 1
 
     def district(self, entry):

@@ -156,7 +156,9 @@ class Programme(models.Model):
     slug = models.SlugField(
         "网址名", max_length=80, unique=True, blank=True, help_text="留空时由名称拼音生成。"
     )
-    headline = models.CharField("标题", max_length=200, help_text="如“以“五学五争”开展党史学习教育”。")
+    headline = models.CharField(
+        "标题", max_length=200, help_text="如“以“五学五争”开展党史学习教育”。"
+    )
     summary = models.TextField("概述", blank=True)
     position = models.PositiveIntegerField("在专题中的顺序", default=0)
     status = models.CharField(
@@ -240,7 +242,9 @@ class KeyFigure(models.Model):
     value = models.PositiveIntegerField("数值")
     unit = models.CharField("单位", max_length=10, blank=True, help_text="如“场”“项”。")
     qualifier = models.CharField("限定词", max_length=20, blank=True, help_text="如“不少于”。")
-    source_text = models.CharField("原文表述", max_length=100, blank=True, help_text="如“六大专题活动”。")
+    source_text = models.CharField(
+        "原文表述", max_length=100, blank=True, help_text="如“六大专题活动”。"
+    )
 
     class Meta:
         verbose_name = "关键数据"

@@ -10,8 +10,10 @@ from .models import Campaign, District, Programme
 def programmes_with_details():
     """Published programmes with everything their cards show, in a fixed number
     of queries."""
-    return Programme.objects.published().select_related("district", "campaign").prefetch_related(
-        "items", "figures", "events", "tags", "district__successors"
+    return (
+        Programme.objects.published()
+        .select_related("district", "campaign")
+        .prefetch_related("items", "figures", "events", "tags", "district__successors")
     )
 
 
@@ -40,7 +42,9 @@ class DistrictDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
-        context["programmes"] = programmes_with_details().filter(district=district)
+        context["programmes"] = (
+            Programme.objects.published().filter(district=district).select_related("campaign")
+        )
         context["articles"] = Article.objects.published().for_listing().filter(districts=district)
         return context
 

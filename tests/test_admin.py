@@ -1,0 +1,69 @@
+"""Every admin page editors use renders, in Chinese."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from articles.models import Article
+from districts.models import Programme
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
+def test_changelist_add_and_change_pages_render(admin_client, content, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_admin_speaks_chinese_and_names_the_site(admin_client, settings):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert settings.SITE_NAME in page
+    assert "稿件" in page and "城区" in page and "举措" in page
+
+
+def test_article_list_search_and_filters(admin_client, content):
+    url = admin_url(Article, "changelist")
+    found = admin_client.get(url, {"q": "李婷婷"}).content.decode()
+    assert "上城江干滨江动员部署党史学习教育" in found
+    missing = admin_client.get(url, {"q": "不存在的词"}).content.decode()
+    assert "上城江干滨江动员部署党史学习教育" not in missing
+    assert admin_client.get(url, {"status__exact": "published"}).status_code == 200
+
+
+def test_programme_change_page_shows_items_inline(admin_client, content):
+    programme = Programme.objects.get(slug="ba-xue-ba-xin")
+    page = admin_client.get(admin_url(Programme, "change", programme.pk)).content.decode()
+    assert "学深悟透从严要求,高水平建设最担当的勤廉新江干" in page
+    assert "24项重点举措" in page
+
+
+def test_new_article_gets_a_pinyin_slug(admin_client, content):
+    response = admin_client.post(
+        admin_url(Article, "add"),
+        {
+            "title": "滨江开展党史宣讲",
+            "slug": "",
+            "status": "draft",
+            "published_at_0": "2021-03-12",
+            "published_at_1": "08:00:00",
+            "published_time_known": "on",
+            "source": "杭州日报",
+            "tags": "党史学习教育, 理论宣讲",
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "0",
+            "sections-0-position": "0",
+            "sections-0-body": "第一段。\n\n第二段。",
+            "bylines-TOTAL_FORMS": "0",
+            "bylines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(title="滨江开展党史宣讲")
+    assert article.slug == "bin-jiang-kai-zhan-dang-shi-xuan-jiang"
+    assert article.sections.get().paragraphs == ["第一段。", "第二段。"]

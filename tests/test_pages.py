@@ -1,0 +1,154 @@
+"""Every public page answers, unknown slugs are 404, and query counts stay flat."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Tag
+from districts.models import Campaign, District, Programme
+from tests.factories import make_article, make_campaign, make_district, make_programme
+
+
+def public_urls():
+    article = Article.objects.get()
+    campaign = Campaign.objects.get()
+    return [
+        reverse("home"),
+        reverse("articles:article_list"),
+        reverse("articles:article_list")
+        + "?district=jianggan&year=2021&tag=dang-shi-xue-xi-jiao-yu",
+        article.get_absolute_url(),
+        campaign.get_absolute_url(),
+        reverse("districts:district_list"),
+        *[d.get_absolute_url() for d in District.objects.all()],
+        *[p.get_absolute_url() for p in Programme.objects.all()],
+        reverse("articles:tag_index"),
+        *[t.get_absolute_url() for t in Tag.objects.all()],
+    ]
+
+
+def test_every_public_page_answers(client, content):
+    for url in public_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/html")
+        assert '<html lang="zh-Hans">' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "articles:article_detail",
+        "articles:tag_detail",
+        "districts:district_detail",
+        "districts:programme_detail",
+        "districts:campaign_report",
+    ],
+)
+def test_unknown_slug_is_404(client, content, name):
+    assert client.get(reverse(name, args=["no-such-thing"])).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?district=nowhere", "?tag=nothing", "?year=20x1", "?page=99"])
+def test_bad_list_filters_are_404(client, content, query):
+    assert client.get(reverse("articles:article_list") + query).status_code == 404
+
+
+def test_chinese_tag_page_is_reachable_through_reverse(client, content):
+    tag = Tag.objects.get(name="党史学习教育")
+    url = reverse("articles:tag_detail", args=[tag.slug])
+    assert url == "/tags/dang-shi-xue-xi-jiao-yu/"
+    assert url.isascii()
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "标签:党史学习教育" in page
+    assert "上城江干滨江动员部署党史学习教育" in page and "五学五争" in page
+
+
+def test_new_chinese_tags_get_distinct_ascii_slugs(db):
+    """Tags whose pinyin collides still get distinct, working slugs."""
+    first = Tag.objects.create(name="党史")
+    second = Tag.objects.create(name="档史")
+    assert first.slug == "dang-shi"
+    assert second.slug != first.slug and second.slug.isascii()
+    assert reverse("articles:tag_detail", args=[second.slug]).isascii()
+
+
+def test_drafts_and_scheduled_articles_are_not_public(client, content):
+    from django.utils import timezone
+
+    draft = make_article(title="草稿稿件", status="draft")
+    scheduled = make_article(
+        title="定时稿件", published_at=timezone.now() + timezone.timedelta(hours=1)
+    )
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    listing = client.get(reverse("articles:article_list")).content.decode()
+    assert "草稿稿件" not in listing and "定时稿件" not in listing
+
+
+def test_dissolved_district_is_listed_as_historical(client, content):
+    page = client.get(reverse("districts:district_list")).content.decode()
+    assert page.index("历史城区") < page.index("江干区")
+    detail = client.get(reverse("districts:district_detail", args=["jianggan"])).content.decode()
+    assert "江干区已于2021年4月9日撤销" in detail
+    shangcheng = client.get(
+        reverse("districts:district_detail", args=["shangcheng"])
+    ).content.decode()
+    assert "前身包括" in shangcheng and "江干区" in shangcheng
+
+
+# Query budgets per page. Each is checked with the shipped content and again
+# after adding many rows, so a per-row query (N+1) fails the second check.
+QUERY_BUDGETS = {
+    "home": 7,
+    "article_list": 6,
+    "article_detail": 6,
+    "campaign_report": 13,
+    "district_list": 3,
+    "district_detail": 9,
+    "programme_detail": 9,
+    "tag_index": 1,
+    "tag_detail": 6,
+}
+
+
+def budget_urls():
+    article = Article.objects.get(title__startswith="上城江干滨江")
+    return {
+        "home": reverse("home"),
+        "article_list": reverse("articles:article_list"),
+        "article_detail": article.get_absolute_url(),
+        "campaign_report": Campaign.objects.get(year=2021, title="党史学习教育").get_absolute_url(),
+        "district_list": reverse("districts:district_list"),
+        "district_detail": reverse("districts:district_detail", args=["shangcheng"]),
+        "programme_detail": reverse("districts:programme_detail", args=["wu-xue-wu-zheng"]),
+        "tag_index": reverse("articles:tag_index"),
+        "tag_detail": reverse("articles:tag_detail", args=["dang-shi-xue-xi-jiao-yu"]),
+    }
+
+
+def add_many_rows():
+    shangcheng = District.objects.get(slug="shangcheng")
+    campaign = Campaign.objects.get(year=2021, title="党史学习教育")
+    other_campaign = make_campaign()
+    wuxue = Programme.objects.get(slug="wu-xue-wu-zheng")
+    tags = ["党史学习教育", "数字化改革", "共同富裕"]
+    for _ in range(12):
+        district = make_district()
+        make_programme(other_campaign, district, items=6, tags=tags)
+        make_programme(campaign, district, items=4, tags=tags)
+    for n in range(30):
+        make_article(tags=[*tags, f"标签{n}"], districts=[shangcheng], programmes=[wuxue])
+
+
+@pytest.mark.parametrize("page", sorted(QUERY_BUDGETS))
+def test_query_count_is_bounded_and_flat(client, content, django_assert_max_num_queries, page):
+    budget = QUERY_BUDGETS[page]
+    url = budget_urls()[page]
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+    add_many_rows()
+    url = budget_urls()[page]
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
