@@ -61,7 +61,7 @@ def test_chinese_tag_page_is_reachable_through_reverse(client, content):
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "标签:党史学习教育" in page
+    assert "标签：党史学习教育" in page
     assert "上城江干滨江动员部署党史学习教育" in page and "五学五争" in page
 
 
@@ -152,3 +152,18 @@ def test_query_count_is_bounded_and_flat(client, content, django_assert_max_num_
     url = budget_urls()[page]
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_not_found_page_is_in_chinese(client, content):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "页面不存在" in page and '<html lang="zh-Hans">' in page
+
+
+def test_server_error_page_is_in_chinese(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "服务暂时不可用" in response.content.decode()
