@@ -105,11 +105,13 @@ class TagDetailView(DetailView):
     template_name = "articles/tag_detail.html"
     context_object_name = "tag"
     model = Tag
+    articles_shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tag = self.object
-        context["articles"] = Article.objects.published().for_listing().filter(tags=tag)
+        articles = Article.objects.published().for_listing().filter(tags=tag)
+        context["articles"] = articles[: self.articles_shown]
         context["programmes"] = (
             Programme.objects.published().filter(tags=tag).select_related("district", "campaign")
         )

@@ -35,6 +35,7 @@ class DistrictListView(ListView):
 class DistrictDetailView(DetailView):
     template_name = "districts/district_detail.html"
     context_object_name = "district"
+    articles_shown = 20
 
     def get_queryset(self):
         return District.objects.prefetch_related("aliases", "successors", "predecessors", "tags")
@@ -45,22 +46,23 @@ class DistrictDetailView(DetailView):
         context["programmes"] = (
             Programme.objects.published().filter(district=district).select_related("campaign")
         )
-        context["articles"] = Article.objects.published().for_listing().filter(districts=district)
+        articles = Article.objects.published().for_listing().filter(districts=district)
+        context["articles"] = articles[: self.articles_shown]
         return context
 
 
 class ProgrammeDetailView(DetailView):
     template_name = "districts/programme_detail.html"
     context_object_name = "programme"
+    articles_shown = 20
 
     def get_queryset(self):
         return programmes_with_details()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.published().for_listing().filter(programmes=self.object)
-        )
+        articles = Article.objects.published().for_listing().filter(programmes=self.object)
+        context["articles"] = articles[: self.articles_shown]
         return context
 
 

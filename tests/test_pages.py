@@ -167,3 +167,21 @@ def test_server_error_page_is_in_chinese(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "服务暂时不可用" in response.content.decode()
+
+
+def test_long_article_lists_on_detail_pages_link_to_the_full_list(client, content):
+    """District and tag pages show the latest 20 articles and link to the rest."""
+    shangcheng = District.objects.get(slug="shangcheng")
+    for n in range(25):
+        make_article(title=f"上城稿件{n:02d}", tags=["党史学习教育"], districts=[shangcheng])
+    for url, full_list in [
+        (shangcheng.get_absolute_url(), "?district=shangcheng"),
+        (
+            reverse("articles:tag_detail", args=["dang-shi-xue-xi-jiao-yu"]),
+            "?tag=dang-shi-xue-xi-jiao-yu",
+        ),
+    ]:
+        page = client.get(url).content.decode()
+        assert page.count('class="card"') == 20
+        assert "上城稿件00" in page and "上城稿件24" not in page
+        assert f"{reverse('articles:article_list')}{full_list}" in page
