@@ -1,54 +1,112 @@
 """Save parsed article files to the database, safely and repeatably.
 
-Each file is one transaction: it is written whole or not at all. An article is
-found again by a stable key (source + title + published time), so importing a
-file twice leaves one article, and an unchanged file writes nothing.
+- Each file is written whole or not at all (a savepoint per file).
+- An article is found again by a stable key (source + title + 发布时间), so a
+  file imported twice gives one article; a byte-identical file is "unchanged"
+  and writes nothing.
+- An article an editor has changed since its import is not overwritten: it is
+  a "conflict" unless `force` is set.
+- Files are read one at a time, so memory stays flat however many there are.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
-from districts.models import District, normalize_district_label
+from districts.models import District, Programme, ProgrammeItem, normalize_district_label
 
+from .enumerations import find_enumerations
 from .models import Article, ArticleSection, Byline, Status
 from .parsing import ArticleFormatError, decode_article_bytes, parse_article
 
-CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED = (
+    "created",
+    "updated",
+    "unchanged",
+    "conflict",
+    "failed",
+)
+ACTIONS = (CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED)
+STDIN = "-"
+# Files per transaction: one commit per file is what makes SQLite slow, and a
+# savepoint per file still keeps each file all-or-nothing.
+BATCH_SIZE = 200
+
+
+@dataclass
+class ImportOptions:
+    status: str = Status.DRAFT
+    campaign: object = None
+    tags: tuple = ()
+    dry_run: bool = False
+    force: bool = False
+    strict: bool = False
+    suggest_programmes: bool = False
 
 
 @dataclass
 class FileResult:
-    path: Path
+    path: str
     action: str
-    article: Article | None = None
     line: int = 0
     reason: str = ""
+    title: str = ""
+    slug: str = ""
+    url: str = ""
+    warnings: list = field(default_factory=list)
+    suggested_programmes: list = field(default_factory=list)
 
     def describe(self):
         if self.action == FAILED:
             return f"{self.path}:{self.line}: {self.reason}"
-        return f"{self.action}: {self.path} -> {self.article.title}"
+        if self.action == CONFLICT:
+            return f"{self.path}: conflict: {self.reason}"
+        return f"{self.action}: {self.path} -> {self.title}"
+
+    def as_dict(self):
+        return asdict(self)
 
 
 @dataclass
 class ImportReport:
-    results: list[FileResult] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    failures: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    results: list | None = None
+    stopped_early: bool = False
+    rolled_back: bool = False
 
-    def count(self, action):
-        return sum(1 for r in self.results if r.action == action)
-
-    @property
-    def failed(self):
-        return [r for r in self.results if r.action == FAILED]
+    def add(self, result):
+        self.counts[result.action] += 1
+        if result.action == FAILED:
+            self.failures.append(result)
+        elif result.action == CONFLICT:
+            self.conflicts.append(result)
+        if self.results is not None:
+            self.results.append(result)
 
     def summary(self):
-        return ", ".join(
-            f"{action} {self.count(action)}" for action in (CREATED, UPDATED, UNCHANGED, FAILED)
-        )
+        counts = ", ".join(f"{action} {self.counts[action]}" for action in ACTIONS)
+        if self.rolled_back:
+            counts += " (stopped at the first error; everything this run wrote was rolled back)"
+        return counts
+
+    def as_dict(self):
+        return {
+            "summary": {action: self.counts[action] for action in ACTIONS},
+            "stopped_early": self.stopped_early,
+            "rolled_back": self.rolled_back,
+            "files": [r.as_dict() for r in self.results or []],
+        }
+
+
+class StrictStop(Exception):
+    """Raised in strict mode to stop at the first failure and roll back."""
 
 
 def district_index():
@@ -61,100 +119,271 @@ def district_index():
     return index
 
 
-def article_import_key(parsed):
-    identity = "\n".join([parsed.source, parsed.title, parsed.published_at.isoformat()])
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
-
-
 def collect_paths(paths):
-    """Expand folders into the *.txt files below them, in a stable order."""
-    for path in map(Path, paths):
+    """Expand folders into the *.txt files below them, in a stable order.
+    `-` stands for standard input."""
+    for path in paths:
+        if str(path) == STDIN:
+            yield STDIN
+            continue
+        path = Path(path)
         if path.is_dir():
             yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
         else:
             yield path
 
 
-def import_paths(paths, *, status=Status.DRAFT, dry_run=False, campaign=None):
-    report = ImportReport()
-    districts = district_index()
-    for path in collect_paths(paths):
-        report.results.append(
-            import_file(path, districts, status=status, dry_run=dry_run, campaign=campaign)
-        )
-    return report
+def article_import_key(parsed):
+    when = parsed.published_at.isoformat() if parsed.published_at else ""
+    identity = "\n".join([parsed.source, parsed.title, when])
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
-def import_file(path, districts, *, status=Status.DRAFT, dry_run=False, campaign=None):
-    path = Path(path)
-    try:
-        data = _read_limited(path)
-        parsed = parse_article(
-            decode_article_bytes(data),
-            district_labels=frozenset(districts),
-            normalize=normalize_district_label,
-        )
-    except ArticleFormatError as exc:
-        return FileResult(path, FAILED, line=exc.line, reason=exc.reason)
-    except OSError as exc:
-        return FileResult(path, FAILED, reason=exc.strerror or str(exc))
+def content_fingerprint(
+    title, published_at, time_known, source, slogan, dateline, sections, bylines
+):
+    """A hash of what an import writes, to tell later whether an editor changed it."""
+    when = published_at.timestamp() if published_at else ""
+    parts = [title, str(when), str(time_known), source, slogan, dateline]
+    parts += ["\x1f".join(map(str, section)) for section in sections]
+    parts += ["\x1f".join(byline) for byline in bylines]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
 
-    checksum = hashlib.sha256(data).hexdigest()
-    key = article_import_key(parsed)
-    existing = Article.objects.filter(import_key=key).first()
-    if existing and existing.import_checksum == checksum:
-        return FileResult(path, UNCHANGED, existing)
-    action = UPDATED if existing else CREATED
-    if dry_run:
-        return FileResult(path, action, existing or Article(title=parsed.title))
 
-    with transaction.atomic():
-        article = existing or Article(import_key=key, status=status)
+def article_fingerprint(article):
+    return content_fingerprint(
+        article.title,
+        article.published_at,
+        article.published_time_known,
+        article.source,
+        article.closing_slogan,
+        article.dateline,
+        [
+            (s.district_id or "", s.district_label, s.heading, s.body)
+            for s in article.sections.order_by("position")
+        ],
+        [(b.kind, b.role, b.name) for b in article.bylines.order_by("position")],
+    )
+
+
+class Importer:
+    def __init__(self, options=None, keep_results=False):
+        self.options = options or ImportOptions()
+        self.districts = district_index()
+        self.labels = frozenset(self.districts)
+        self.keep_results = keep_results
+
+    def run(self, paths, progress=None):
+        """Import every file under `paths`; `progress` is called once per file."""
+        report = ImportReport(results=[] if self.keep_results else None)
+        try:
+            if self.options.strict:
+                with transaction.atomic():
+                    self._run_batches(paths, report, progress)
+            else:
+                self._run_batches(paths, report, progress)
+        except StrictStop:
+            report.stopped_early = True
+            report.rolled_back = not self.options.dry_run
+        return report
+
+    def _run_batches(self, paths, report, progress):
+        batch = []
+        for path in paths:
+            batch.append(path)
+            if len(batch) >= BATCH_SIZE:
+                self._run_batch(batch, report, progress)
+                batch = []
+        if batch:
+            self._run_batch(batch, report, progress)
+
+    def _run_batch(self, batch, report, progress):
+        with transaction.atomic():
+            for path in batch:
+                result = self.import_one(path)
+                report.add(result)
+                if progress:
+                    progress(result)
+                if result.action == FAILED and self.options.strict:
+                    raise StrictStop
+
+    def import_one(self, path):
+        name = "<stdin>" if path == STDIN else str(path)
+        try:
+            data = read_source(path)
+        except ArticleFormatError as exc:
+            return FileResult(name, FAILED, line=exc.line, reason=exc.reason)
+        except OSError as exc:
+            return FileResult(name, FAILED, reason=exc.strerror or str(exc))
+        checksum = hashlib.sha256(data).hexdigest()
+
+        # A byte-identical file was imported before: nothing to parse or write.
+        same = Article.objects.filter(import_checksum=checksum).only("title", "slug").first()
+        if same is not None and not self.options.tags and not self.options.campaign:
+            return FileResult(
+                name, UNCHANGED, title=same.title, slug=same.slug, url=same.get_absolute_url()
+            )
+
+        try:
+            text, encoding = decode_article_bytes(data)
+            parsed = parse_article(text, self.labels, normalize_district_label)
+        except ArticleFormatError as exc:
+            return FileResult(name, FAILED, line=exc.line, reason=exc.reason)
+        parsed.encoding = encoding
+        result = FileResult(name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
+        if encoding != "utf-8":
+            result.warnings.append(f"decoded as {encoding}")
+        try:
+            with transaction.atomic():
+                self._save(path, parsed, checksum, result)
+        except DatabaseError as exc:
+            return FileResult(name, FAILED, reason=f"database refused the article: {exc}")
+        return result
+
+    def _save(self, path, parsed, checksum, result):
+        options = self.options
+        key = article_import_key(parsed)
+        existing = Article.objects.filter(import_key=key).first()
+        if existing is not None:
+            result.slug, result.url = existing.slug, existing.get_absolute_url()
+            if existing.import_checksum == checksum:
+                result.action = UNCHANGED
+                if not options.dry_run:
+                    self._apply_options(existing)
+                return
+            edited = existing.imported_fingerprint != article_fingerprint(existing)
+            if edited and not options.force:
+                result.action = CONFLICT
+                result.reason = (
+                    f"“{existing.title}” was edited since its import; use --force to overwrite"
+                )
+                return
+            result.action = UPDATED
+        if options.dry_run:
+            result.suggested_programmes = [
+                f"{e.name} ({len(e.items)})" for e in self._enumerations(parsed)
+            ]
+            return
+
+        article = existing or Article(import_key=key, status=options.status)
         article.title = parsed.title
         article.published_at = parsed.published_at
         article.published_time_known = parsed.published_time_known
         article.source = parsed.source
+        article.dateline = parsed.dateline
         article.closing_slogan = parsed.closing_slogan
         article.import_checksum = checksum
-        article.source_file = path.name
-        if campaign is not None:
-            article.campaign = campaign
+        article.source_file = "<stdin>" if path == STDIN else Path(path).name[:255]
         article.save()
-        _replace_body(article, parsed, districts)
-    return FileResult(path, action, article)
+        sections, bylines = self._replace_body(article, parsed)
+        article.imported_fingerprint = content_fingerprint(
+            parsed.title,
+            parsed.published_at,
+            parsed.published_time_known,
+            parsed.source,
+            parsed.closing_slogan,
+            parsed.dateline,
+            [(s.district_id or "", s.district_label, s.heading, s.body) for s in sections],
+            [(b.kind, b.role, b.name) for b in bylines],
+        )
+        Article.objects.filter(pk=article.pk).update(
+            imported_fingerprint=article.imported_fingerprint
+        )
+        self._apply_options(article)
+        if options.suggest_programmes:
+            result.suggested_programmes = self._suggest_programmes(article, parsed)
+        result.slug, result.url = article.slug, article.get_absolute_url()
+
+    def _apply_options(self, article):
+        if self.options.campaign is not None and article.campaign_id != self.options.campaign.pk:
+            article.campaign = self.options.campaign
+            Article.objects.filter(pk=article.pk).update(campaign=self.options.campaign)
+        if self.options.tags:
+            article.tags.add(*self.options.tags)
+
+    def _replace_body(self, article, parsed):
+        if article.pk and not article._state.adding:
+            article.sections.all().delete()
+            article.bylines.all().delete()
+        linked, sections = [], []
+        for position, section in enumerate(parsed.sections):
+            district = self.districts.get(normalize_district_label(section.district_label))
+            if district and district not in linked:
+                linked.append(district)
+            sections.append(
+                ArticleSection(
+                    article=article,
+                    position=position,
+                    district=district,
+                    district_label=section.district_label,
+                    heading=section.heading,
+                    body="\n\n".join(section.paragraphs),
+                )
+            )
+        ArticleSection.objects.bulk_create(sections)
+        bylines = Byline.objects.bulk_create(
+            Byline(article=article, position=i, kind=b.kind, role=b.role, name=b.name)
+            for i, b in enumerate(parsed.bylines)
+        )
+        article.districts.set(linked)
+        return sections, bylines
+
+    def _enumerations(self, parsed):
+        return [
+            enumeration
+            for section in parsed.sections
+            for enumeration in find_enumerations(section.paragraphs, section.heading)
+        ]
+
+    def _suggest_programmes(self, article, parsed):
+        """Create draft programmes for enumerated slogans, in their district's
+        section, for an editor to review. Returns one line per finding."""
+        campaign = self.options.campaign or article.campaign
+        notes = []
+        for section in parsed.sections:
+            district = self.districts.get(normalize_district_label(section.district_label))
+            for enumeration in find_enumerations(section.paragraphs, section.heading):
+                label = f"{enumeration.name} ({len(enumeration.items)})"
+                if campaign is None or district is None:
+                    notes.append(f"{label}: not created (needs a campaign and a district section)")
+                    continue
+                programme, created = Programme.objects.get_or_create(
+                    campaign=campaign,
+                    district=district,
+                    name=enumeration.name,
+                    defaults={
+                        "headline": section.heading or enumeration.name,
+                        "status": Status.DRAFT,
+                    },
+                )
+                if created:
+                    ProgrammeItem.objects.bulk_create(
+                        ProgrammeItem(programme=programme, position=i, title=title)
+                        for i, title in enumerate(enumeration.items)
+                    )
+                    notes.append(f"{label}: draft programme created for {district.name}")
+                else:
+                    notes.append(f"{label}: already exists for {district.name}")
+                article.programmes.add(programme)
+        return notes
 
 
-def _read_limited(path):
+def read_source(path):
+    """Read a file (or standard input) whole, refusing one over the size limit."""
     limit = settings.IMPORT_MAX_BYTES
-    with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
+    if path == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     if len(data) > limit:
         raise ArticleFormatError(f"file larger than the {limit}-byte limit")
     return data
 
 
-def _replace_body(article, parsed, districts):
-    article.sections.all().delete()
-    article.bylines.all().delete()
-    linked = []
-    sections = []
-    for position, section in enumerate(parsed.sections):
-        district = districts.get(normalize_district_label(section.district_label))
-        if district and district not in linked:
-            linked.append(district)
-        sections.append(
-            ArticleSection(
-                article=article,
-                position=position,
-                district=district,
-                district_label=section.district_label,
-                heading=section.heading,
-                body="\n\n".join(section.paragraphs),
-            )
-        )
-    ArticleSection.objects.bulk_create(sections)
-    Byline.objects.bulk_create(
-        Byline(article=article, position=i, kind=b.kind, role=b.role, name=b.name)
-        for i, b in enumerate(parsed.bylines)
-    )
-    article.districts.set(linked)
+def import_file(path, districts=None, **options):
+    """Import one file; a convenience for callers outside the command."""
+    importer = Importer(ImportOptions(**options))
+    if districts is not None:
+        importer.districts, importer.labels = districts, frozenset(districts)
+    return importer.import_one(path)

@@ -74,23 +74,33 @@ class Article(models.Model):
         max_length=100,
         unique=True,
         blank=True,
-        help_text="网址中使用的英文字母、数字和连字符;留空时由标题拼音生成。",
+        help_text="网址中使用的英文字母、数字和连字符；留空时由标题拼音生成。",
     )
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(
-        "发布时间", default=timezone.now, help_text="北京时间;晚于当前时间的稿件在到点前不会公开。"
+        "发布时间",
+        default=timezone.now,
+        null=True,
+        blank=True,
+        help_text="北京时间；晚于当前时间的稿件在到点前不会公开，没有发布时间的稿件不会公开。",
     )
     published_time_known = models.BooleanField(
         "发布时刻已知",
         default=True,
-        help_text="来源只给出日期、没有具体时刻时取消勾选,页面上只显示日期。",
+        help_text="来源只给出日期、没有具体时刻时取消勾选，页面上只显示日期。",
     )
     source = models.CharField("来源", max_length=100, blank=True)
+    dateline = models.CharField(
+        "电头",
+        max_length=60,
+        blank=True,
+        help_text="正文开头的电头，如“杭州日报讯”“新华社杭州3月10日电”。",
+    )
     summary = models.TextField("摘要", blank=True)
     closing_slogan = models.TextField(
-        "结尾口号", blank=True, help_text="正文之后单独成行的口号,如“奋斗百年路 启航新征程”。"
+        "结尾口号", blank=True, help_text="正文之后单独成行的口号，如“奋斗百年路 启航新征程”。"
     )
     districts = models.ManyToManyField(
         "districts.District", verbose_name="相关城区", related_name="articles", blank=True
@@ -115,9 +125,18 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="由来源、标题和发布时间算出,用于重复导入时找到同一篇稿件。",
+        help_text="由来源、标题和发布时间算出，用于重复导入时找到同一篇稿件。",
     )
-    import_checksum = models.CharField("导入文件校验和", max_length=64, blank=True, editable=False)
+    import_checksum = models.CharField(
+        "导入文件校验和", max_length=64, blank=True, editable=False, db_index=True
+    )
+    imported_fingerprint = models.CharField(
+        "导入时内容指纹",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="导入时正文的指纹；与当前正文不同说明编辑改过，重新导入时不会覆盖。",
+    )
     source_file = models.CharField("导入文件名", max_length=255, blank=True, editable=False)
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -128,7 +147,7 @@ class Article(models.Model):
     class Meta:
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
-        ordering = ["-published_at", "-pk"]
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
         ]
@@ -146,7 +165,11 @@ class Article(models.Model):
 
     @property
     def is_public(self):
-        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
     def _bylines_of(self, kind):
         return [b for b in self.bylines.all() if b.kind == kind]
@@ -180,7 +203,7 @@ class ArticleSection(models.Model):
         blank=True,
     )
     district_label = models.CharField(
-        "城区原文", max_length=50, blank=True, help_text="原文中城区的写法,如“高新区(滨江)”。"
+        "城区原文", max_length=50, blank=True, help_text="原文中城区的写法，如“高新区(滨江)”。"
     )
     heading = models.CharField("小标题", max_length=200, blank=True)
     body = models.TextField("段落", blank=True, help_text="每段之间空一行。")

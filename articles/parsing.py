@@ -1,42 +1,70 @@
 """Turn an article text file, laid out like the Hangzhou Daily seed, into data.
 
 The layout: an optional nav line (返 回), the title, a 发布时间 line, paragraphs
-and headings separated by blank lines, a 来源/作者/编辑 footer line, then
-optional slogan lines. Parsing is pure (no database) so it can be tested and
-used for dry runs; `articles.importing` saves the result.
+and headings separated by blank lines, a 来源/作者/编辑 footer, then optional
+slogan lines. Real files vary (encodings, widths, date forms, missing fields);
+this module accepts the variants and refuses what it cannot read faithfully.
+
+Parsing is pure (no database) so it can be tested and used for dry runs;
+`articles.importing` saves the result.
 """
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Characters that pad and separate fields besides the ordinary space.
-_BLANKS = " \t\u00a0\u3000"
-_NAV_LINE = re.compile(r"^返\s*回$")
-_DATE_LINE = re.compile(r"^(?:发布时间|发布日期|时间)\s*[:：]\s*(?P<value>.+)$")
+BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+_BLANK_RUN = f"[{BLANKS}]"
+_NAV_LINE = re.compile(rf"^返{_BLANK_RUN}*回$")
+_COLON = "[:：]"
+_DATE_LINE = re.compile(
+    rf"^(?:发布时间|发布日期|时间){_BLANK_RUN}*{_COLON}{_BLANK_RUN}*(?P<value>.+)$"
+)
+_TIME = r"(?:[T\s]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
 _DATE_FORMS = [
-    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$"), True),
-    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})(?::(\d{2}))?$"), True),
-    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$"), False),
-    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"), False),
+    re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$"),
+    re.compile(rf"^(\d{{4}})/(\d{{1,2}})/(\d{{1,2}}){_TIME}$"),
+    re.compile(rf"^(\d{{4}})\.(\d{{1,2}})\.(\d{{1,2}}){_TIME}$"),
+    re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日{_TIME}$"),
 ]
-_FOOTER_LABELS = {
+
+# Footer labels and the byline kind each gives; 记者/通讯员 used as labels are
+# also the role of the names after them.
+FOOTER_LABELS = {
     "来源": "source",
     "作者": "author",
     "记者": "author",
+    "见习记者": "author",
     "通讯员": "correspondent",
     "责任编辑": "responsible_editor",
     "编辑": "editor",
 }
-_FOOTER_FIELD = re.compile(r"(责任编辑|来源|作者|通讯员|编辑|记者)\s*[:：]")
-ROLE_WORDS = ("见习记者", "特约记者", "记者", "通讯员")
-_NAME_SEPARATORS = re.compile(r"[\s\u00a0\u3000、,，]+")
+_FOOTER_FIELD = re.compile(
+    rf"(?<![\u4e00-\u9fff])(责任编辑|见习记者|来源|作者|通讯员|编辑|记者){_BLANK_RUN}*{_COLON}"
+)
+ROLE_WORDS = ("见习记者", "特约记者", "首席记者", "记者", "通讯员", "实习生")
+_ROLE_KIND = {"通讯员": "correspondent"}
+_NAME_SEPARATORS = re.compile(rf"[{BLANKS}、,，;；/]+")
+MAX_FOOTER_VALUE = 40
+
+# A dateline opens the first paragraph: 杭州日报讯, 本报讯（记者 张三）, 新华社杭州3月10日电.
+_DATELINE = re.compile(
+    r"^(?P<dateline>"
+    r"(?:本报|[\u4e00-\u9fff]{1,10}(?:日报|晚报|早报|报|新闻网|新闻|社|网|台))讯"
+    r"|(?:新华社|中新社|中新网)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电"
+    r")(?:[(（][^()（）]{1,40}[)）])?"
+)
+
 # A heading is short and does not end like a sentence.
-_SENTENCE_END = tuple("。！？!?；;…：:，,")
+_SENTENCE_END = tuple("。！？!?；;…：:，,、")
 MAX_HEADING_LENGTH = 40
+MAX_SLOGAN_LINES = 3
+MAX_SLOGAN_LENGTH = 30
 
 
 class ArticleFormatError(ValueError):
@@ -65,32 +93,65 @@ class ParsedSection:
 @dataclass
 class ParsedArticle:
     title: str
-    published_at: dt.datetime
+    published_at: dt.datetime | None
     published_time_known: bool
     source: str = ""
     bylines: list[ParsedByline] = field(default_factory=list)
     sections: list[ParsedSection] = field(default_factory=list)
     closing_slogan: str = ""
+    dateline: str = ""
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self):
         return [p for section in self.sections for p in section.paragraphs]
 
     @property
+    def headings(self):
+        return [s.heading for s in self.sections if s.heading]
+
+    @property
     def district_labels(self):
         return [s.district_label for s in self.sections if s.district_label]
 
+    def bylines_of(self, kind):
+        return [b for b in self.bylines if b.kind == kind]
+
 
 def decode_article_bytes(data):
-    """Decode a file's bytes as UTF-8 (BOM or not) and normalise line endings."""
+    """Decode a file's bytes and normalise line endings; return (text, encoding).
+
+    UTF-8 (with or without BOM) first, then GB18030, which covers GBK and
+    GB2312. Bytes that are neither are refused rather than stored as mojibake.
+    """
     if b"\x00" in data:
         raise ArticleFormatError("binary content (NUL bytes), not a text file")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ArticleFormatError("not valid UTF-8 text", line=line) from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text, encoding = data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise ArticleFormatError(
+                "undecodable bytes: neither UTF-8 nor GB18030", line=line
+            ) from utf8_error
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_control_characters(text)
+    return text, encoding
+
+
+def _refuse_control_characters(text):
+    for number, line in enumerate(text.split("\n"), 1):
+        for char in line:
+            category = unicodedata.category(char)
+            if (category == "Cc" and char not in "\t\f\v") or category in {"Co", "Cs"}:
+                raise ArticleFormatError(
+                    f"control or private-use character U+{ord(char):04X}: "
+                    "binary content or a wrong encoding",
+                    line=number,
+                )
 
 
 def parse_published_at(value, line):
@@ -99,34 +160,54 @@ def parse_published_at(value, line):
     Returns (datetime, time_known): a date without a time is kept at midnight
     but flagged, so pages never show an invented 00:00.
     """
-    value = value.strip(_BLANKS)
-    for pattern, has_time in _DATE_FORMS:
+    value = value.strip(BLANKS)
+    for pattern in _DATE_FORMS:
         match = pattern.match(value)
         if not match:
             continue
-        parts = [int(p) if p else 0 for p in match.groups()]
+        year, month, day, hour, minute, second = match.groups()
+        time_known = hour is not None
         try:
-            naive = dt.datetime(*parts[:3]) if not has_time else dt.datetime(*parts)
+            naive = dt.datetime(
+                int(year),
+                int(month),
+                int(day),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+            )
         except ValueError as exc:
-            raise ArticleFormatError(f"impossible date {value!r}: {exc}", line=line) from exc
-        return naive.replace(tzinfo=SHANGHAI), has_time
+            raise ArticleFormatError(f"impossible date {value!r} ({exc})", line=line) from exc
+        return naive.replace(tzinfo=SHANGHAI), time_known
     raise ArticleFormatError(f"unrecognised date {value!r}", line=line)
 
 
-def parse_footer(line):
-    """Split a footer line into (source, bylines).
+def split_fields(line):
+    """Split `来源:杭州日报 作者:记者 李婷婷` into [(label, value), ...].
 
-    `来源:杭州日报   作者:记者 李婷婷 孙钥 孟娇   编辑:高婷婷` gives source 杭州日报,
-    three authors with role 记者 and one editor.
+    Returns None unless the whole line is fields (nothing before the first
+    label) and every value is short, so a body sentence such as an interview's
+    `记者：你们是怎么做的？` is not mistaken for a footer.
     """
-    source = ""
-    bylines = []
     matches = list(_FOOTER_FIELD.finditer(line))
+    if not matches or line[: matches[0].start()].strip(BLANKS):
+        return None
+    fields = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        label = match.group(1)
-        value = line[match.end() : end].strip(_BLANKS)
-        kind = _FOOTER_LABELS[label]
+        value = line[match.end() : end].strip(BLANKS)
+        if len(value) > MAX_FOOTER_VALUE or value.endswith(_SENTENCE_END):
+            return None
+        fields.append((match.group(1), value))
+    return fields
+
+
+def parse_footer_fields(fields):
+    """Turn footer fields into (source, bylines), roles kept apart from names."""
+    source = ""
+    bylines = []
+    for label, value in fields:
+        kind = FOOTER_LABELS[label]
         if kind == "source":
             source = value
             continue
@@ -137,65 +218,97 @@ def parse_footer(line):
             if token in ROLE_WORDS:
                 role = token
                 continue
-            bylines.append(ParsedByline(kind=kind, name=token, role=role))
+            prefix = next(
+                (w for w in ROLE_WORDS if token.startswith(w) and len(token) > len(w)), ""
+            )
+            if prefix:
+                role, token = prefix, token[len(prefix) :]
+            byline_kind = _ROLE_KIND.get(role, kind) if kind == "author" else kind
+            bylines.append(ParsedByline(kind=byline_kind, name=token, role=role))
     return source, bylines
 
 
-def _is_footer(line):
-    return line.startswith(("来源", "作者", "编辑", "责任编辑")) and bool(_FOOTER_FIELD.match(line))
+def parse_footer(line):
+    """Parse one footer line; see parse_footer_fields."""
+    return parse_footer_fields(split_fields(line) or [])
 
 
 def _is_heading(line):
     return len(line) <= MAX_HEADING_LENGTH and not line.endswith(_SENTENCE_END)
 
 
+def _is_slogan(line):
+    return len(line) <= MAX_SLOGAN_LENGTH and not line.endswith(_SENTENCE_END)
+
+
 def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
     """Parse article text. `district_labels` are the normalised names and aliases
     of known districts; a heading line equal to one starts that district's section.
     """
-    lines = [(number, raw.strip(_BLANKS)) for number, raw in enumerate(text.split("\n"), 1)]
+    lines = [(number, raw.strip(BLANKS)) for number, raw in enumerate(text.split("\n"), 1)]
     content = [(n, line) for n, line in lines if line]
     if not content:
         raise ArticleFormatError("empty file: no title, no body", line=1)
 
-    if _NAV_LINE.match(content[0][1]):
+    if _NAV_LINE.match(content[0][1]) or content[0][1] == "返回":
         content = content[1:]
     if not content:
         raise ArticleFormatError("no title after the navigation line", line=lines[-1][0])
 
     title_line, title = content[0]
-    if _DATE_LINE.match(title) or _is_footer(title):
+    if _DATE_LINE.match(title) or split_fields(title):
         raise ArticleFormatError("no title: the first line is a date or footer", line=title_line)
     rest = content[1:]
 
-    published_at, time_known, date_line = None, False, title_line
+    article = ParsedArticle(title=title, published_at=None, published_time_known=False)
+    head_fields = []
+    body_starts = title_line + 1
     if rest and (match := _DATE_LINE.match(rest[0][1])):
         date_line = rest[0][0]
-        published_at, time_known = parse_published_at(match.group("value"), date_line)
+        value = match.group("value")
+        # Government sites often put 来源 on the date line: 发布时间:… 来源:….
+        if inline := _FOOTER_FIELD.search(value):
+            head_fields = split_fields(value[inline.start() :]) or []
+            value = value[: inline.start()]
+        article.published_at, article.published_time_known = parse_published_at(value, date_line)
         rest = rest[1:]
-    if published_at is None:
-        raise ArticleFormatError("no 发布时间 line after the title", line=title_line + 1)
+        body_starts = date_line + 1
+    else:
+        article.warnings.append("no 发布时间 line: imported without a publication time")
 
-    footer_index = next((i for i, (_, line) in enumerate(rest) if _is_footer(line)), None)
-    source, bylines, slogan_lines = "", [], []
-    if footer_index is not None:
-        source, bylines = parse_footer(rest[footer_index][1])
-        slogan_lines = [line for _, line in rest[footer_index + 1 :]]
-        rest = rest[:footer_index]
+    rest, footer_fields, slogans = _split_footer(rest)
+    article.source, article.bylines = parse_footer_fields(head_fields + footer_fields)
+    article.closing_slogan = "\n".join(slogans)
 
-    sections = _split_sections(rest, district_labels, normalize)
-    if not any(section.paragraphs for section in sections):
-        raise ArticleFormatError("no body paragraphs", line=date_line + 1)
+    article.sections = _split_sections(rest, district_labels, normalize)
+    if not any(section.paragraphs for section in article.sections):
+        raise ArticleFormatError("no body paragraphs", line=rest[0][0] if rest else body_starts)
 
-    return ParsedArticle(
-        title=title,
-        published_at=published_at,
-        published_time_known=time_known,
-        source=source,
-        bylines=bylines,
-        sections=sections,
-        closing_slogan="\n".join(slogan_lines),
-    )
+    first = article.sections[0].paragraphs[0] if article.sections[0].paragraphs else ""
+    if match := _DATELINE.match(first):
+        article.dateline = match.group(0)
+    return article
+
+
+def _split_footer(body):
+    """Find the footer block at the end: footer lines, then at most a few slogan
+    lines. Returns (body without footer, footer fields, slogan lines)."""
+    index = len(body)
+    slogans = []
+    while index > 0 and len(slogans) < MAX_SLOGAN_LINES:
+        line = body[index - 1][1]
+        if split_fields(line) or not _is_slogan(line):
+            break
+        slogans.insert(0, line)
+        index -= 1
+    footer_start = index
+    while footer_start > 0 and split_fields(body[footer_start - 1][1]):
+        footer_start -= 1
+    if footer_start == index:
+        # No footer: what looked like slogans are the body's last lines.
+        return body, [], []
+    fields = [f for _, line in body[footer_start:index] for f in split_fields(line)]
+    return body[:footer_start], fields, slogans
 
 
 def _split_sections(body, district_labels, normalize):

@@ -237,7 +237,8 @@ class _Loader:
         if result.action == FAILED:
             raise ContentError(result.describe())
         self.counts[result.action] += 1
-        article = Article.objects.get(pk=result.article.pk)
+        # A conflict (an editor changed the article) keeps the editor's text.
+        article = Article.objects.get(slug=result.slug)
         self.update_fields(article, campaign=campaign)
         wanted = {programmes[slug] for slug in entry.get("programmes", [])}
         if set(article.programmes.all()) != wanted:

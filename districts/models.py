@@ -279,7 +279,7 @@ class ProgrammeEvent(models.Model):
         "日期精度", max_length=10, choices=Precision.choices, default=Precision.DAY
     )
     date_text = models.CharField(
-        "原文日期", max_length=30, blank=True, help_text="原文的写法,如“3月5日”“昨天”“近日”。"
+        "原文日期", max_length=30, blank=True, help_text="原文的写法，如“3月5日”“昨天”“近日”。"
     )
     note = models.CharField("备注", max_length=200, blank=True)
 
@@ -292,7 +292,7 @@ class ProgrammeEvent(models.Model):
                 condition=(Q(date_precision="unknown", date__isnull=True))
                 | (~Q(date_precision="unknown") & Q(date__isnull=False)),
                 name="event_date_matches_precision",
-                violation_error_message="日期不详时不要填写日期;其他精度必须填写日期。",
+                violation_error_message="日期不详时不要填写日期；其他精度必须填写日期。",
             )
         ]
 

@@ -131,10 +131,11 @@ def test_folder_import(districts, seed_path, tmp_path):
         (b"", 1, "empty file"),
         (b"\n\n  \n", 1, "empty file"),
         ("标题\n发布时间:2021-02-30 07:23:49\n\n正文。".encode(), 2, "impossible date"),
-        ("标题\n\n正文。".encode(), 2, "no 发布时间"),
         ("标题\n发布时间:2021-03-11 07:23\n\n来源:杭州日报".encode(), 3, "no body"),
         ("标题\n发布时间:昨天\n\n正文。".encode(), 2, "unrecognised date"),
-        ("标题\n正文".encode() + b"\xff\xfe\n", 2, "not valid UTF-8"),
+        ("标题\n正文".encode() + b"\xff\xfe\n", 2, "neither UTF-8 nor GB18030"),
+        ("标题\n发布时间:2021-03-11\n\n正文\x07。".encode(), 4, "control or private-use"),
+        ("发布时间:2021-03-11\n\n正文。".encode(), 1, "no title"),
         (b"title\x00\x01binary", 0, "binary content"),
     ],
 )

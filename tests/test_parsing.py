@@ -50,14 +50,17 @@ def test_footer_with_full_width_colons_and_mixed_roles():
     assert source == ""
     assert [(b.kind, b.role, b.name) for b in bylines] == [
         ("author", "记者", "张三"),
-        ("author", "通讯员", "李四"),
+        ("correspondent", "通讯员", "李四"),
         ("responsible_editor", "", "王五"),
     ]
 
 
 def test_bom_and_crlf_are_normalised():
-    text = decode_article_bytes("\ufeff标题\r\n发布时间:2021-03-11\r\n\r\n正文。".encode())
+    text, encoding = decode_article_bytes(
+        "\ufeff标题\r\n发布时间:2021-03-11\r\n\r\n正文。".encode()
+    )
     assert text == "标题\n发布时间:2021-03-11\n\n正文。"
+    assert encoding == "utf-8"
 
 
 def test_known_district_heading_starts_a_section():
