@@ -16,3 +16,16 @@ def seed_path():
 def content(db):
     """The shipped 2021 content, loaded as `make run` loads it."""
     call_command("load_content", verbosity=0)
+
+
+@pytest.fixture
+def districts(db):
+    """The report's three districts with their aliases, without the rest of the content."""
+    from districts.models import District, DistrictAlias
+
+    shangcheng = District.objects.create(name="上城区", slug="shangcheng")
+    jianggan = District.objects.create(name="江干区", slug="jianggan")
+    binjiang = District.objects.create(name="高新区(滨江)", slug="gaoxin-binjiang")
+    for alias in ["高新区（滨江）", "滨江区", "高新区"]:
+        DistrictAlias.objects.create(district=binjiang, name=alias)
+    return shangcheng, jianggan, binjiang

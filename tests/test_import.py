@@ -7,7 +7,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, ArticleSection, Byline
-from districts.models import District, DistrictAlias
 
 SEED_HEADINGS = {
     "上城区",
@@ -18,15 +17,6 @@ SEED_HEADINGS = {
     "高新区(滨江)",
     "开设七大“课程”落实党史学习教育",
 }
-
-
-@pytest.fixture
-def districts(db):
-    shangcheng = District.objects.create(name="上城区", slug="shangcheng")
-    jianggan = District.objects.create(name="江干区", slug="jianggan")
-    binjiang = District.objects.create(name="高新区(滨江)", slug="gaoxin-binjiang")
-    DistrictAlias.objects.create(district=binjiang, name="滨江区")
-    return shangcheng, jianggan, binjiang
 
 
 def run_import(*paths, **options):
