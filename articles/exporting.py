@@ -34,18 +34,25 @@ def _names(bylines):
     return " ".join(words)
 
 
+_FIELD_LABELS = {
+    Byline.Kind.AUTHOR: "作者",
+    Byline.Kind.CORRESPONDENT: "作者",
+    Byline.Kind.EDITOR: "编辑",
+    Byline.Kind.RESPONSIBLE_EDITOR: "责任编辑",
+}
+
+
 def footer_line(article):
-    bylines = list(article.bylines.all())
-    fields = []
-    if article.source:
-        fields.append(f"来源:{article.source}")
-    authors = [b for b in bylines if b.kind in (Byline.Kind.AUTHOR, Byline.Kind.CORRESPONDENT)]
-    if authors:
-        fields.append(f"作者:{_names(authors)}")
-    for kind, label in [(Byline.Kind.EDITOR, "编辑"), (Byline.Kind.RESPONSIBLE_EDITOR, "责任编辑")]:
-        names = [b for b in bylines if b.kind == kind]
-        if names:
-            fields.append(f"{label}:{_names(names)}")
+    """来源, then the bylines in their stored order, a field per run of one kind."""
+    fields = [f"来源:{article.source}"] if article.source else []
+    runs = []
+    for byline in article.bylines.all():
+        label = _FIELD_LABELS[byline.kind]
+        if runs and runs[-1][0] == label:
+            runs[-1][1].append(byline)
+        else:
+            runs.append((label, [byline]))
+    fields += [f"{label}:{_names(bylines)}" for label, bylines in runs]
     return FIELD_SEPARATOR.join(fields)
 
 

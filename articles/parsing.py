@@ -63,6 +63,7 @@ _DATELINE = re.compile(
 # A heading is short and does not end like a sentence.
 _SENTENCE_END = tuple("。！？!?；;…：:，,、")
 MAX_HEADING_LENGTH = 40
+MAX_TITLE_LENGTH = 200
 MAX_SLOGAN_LINES = 3
 MAX_SLOGAN_LENGTH = 30
 
@@ -258,6 +259,11 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
     title_line, title = content[0]
     if _DATE_LINE.match(title) or split_fields(title):
         raise ArticleFormatError("no title: the first line is a date or footer", line=title_line)
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ArticleFormatError(
+            f"title longer than {MAX_TITLE_LENGTH} characters: not an article title",
+            line=title_line,
+        )
     rest = content[1:]
 
     article = ParsedArticle(title=title, published_at=None, published_time_known=False)

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            "builtins": ["articles.templatetags.zh_typography"],
         },
     },
 ]
@@ -149,6 +150,10 @@ CONTENT_DIR = BASE_DIR / "content"
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 SITE_NAME = os.environ.get("SITE_NAME", "杭州党史学习教育专题")
+
+# Pages render ASCII , ; : ! ? ( ) between Chinese text as full-width forms;
+# stored text keeps the source's punctuation either way.
+ZH_FULLWIDTH_PUNCTUATION = env_bool("ZH_FULLWIDTH_PUNCTUATION", True)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

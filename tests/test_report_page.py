@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Status
+from articles.typography import fullwidth_punctuation as zh
 from districts.models import Campaign
 
 REPORT_URL = reverse("districts:campaign_report", args=["2021-dang-shi-xue-xi-jiao-yu"])
@@ -32,9 +33,9 @@ def test_report_shows_campaign_source_and_credits(report):
 
 
 def test_report_shows_each_district_with_its_programme(report):
-    for text in ["上城区", "江干区", "高新区(滨江)", "五学五争", "八学八新", "七大“课程”"]:
+    for text in ["上城区", "江干区", "高新区（滨江）", "五学五争", "八学八新", "七大“课程”"]:
         assert text in report, text
-    assert report.index("上城区") < report.index("江干区") < report.index("高新区(滨江)")
+    assert report.index("上城区") < report.index("江干区") < report.index("高新区（滨江）")
     assert "以“八学八新”推动党史学习教育走深走实" in report
 
 
@@ -49,7 +50,7 @@ def test_report_lists_every_item(content, report):
 
     for programme in Programme.objects.prefetch_related("items"):
         for item in programme.items.all():
-            assert item.title in report, item.title
+            assert zh(item.title) in report, item.title
 
 
 def test_report_shows_key_figures_and_honest_dates(report):
@@ -76,3 +77,16 @@ def test_report_is_hidden_while_its_article_is_a_draft(client, content):
     Article.objects.update(status=Status.PUBLISHED)
     Campaign.objects.update(status=Status.DRAFT)
     assert client.get(REPORT_URL).status_code == 404
+
+
+def test_pages_render_full_width_punctuation_between_chinese(report):
+    """The source's 中国共产党的历史,是 reads 中国共产党的历史，是 on the page."""
+    assert "中国共产党的历史，是中国共产党" in report
+    assert "中国共产党的历史,是" not in report
+    assert "07:23:49" in report
+
+
+def test_full_width_rendering_can_be_turned_off(client, content, settings):
+    settings.ZH_FULLWIDTH_PUNCTUATION = False
+    page = client.get(REPORT_URL).content.decode()
+    assert "中国共产党的历史,是中国共产党" in page
