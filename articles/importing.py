@@ -36,6 +36,7 @@ STDIN = "-"
 # Files per transaction: one commit per file is what makes SQLite slow, and a
 # savepoint per file still keeps each file all-or-nothing.
 BATCH_SIZE = 200
+BATCH_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -105,6 +106,19 @@ class ImportReport:
         }
 
 
+@dataclass
+class _Pending:
+    """A file on its way through a batch."""
+
+    path: object
+    name: str
+    data: bytes = b""
+    checksum: str = ""
+    parsed: object = None
+    key: str = ""
+    result: FileResult | None = None
+
+
 class StrictStop(Exception):
     """Raised in strict mode to stop at the first failure and roll back."""
 
@@ -172,6 +186,7 @@ class Importer:
         self.districts = district_index()
         self.labels = frozenset(self.districts)
         self.keep_results = keep_results
+        self.existing = {}
 
     def run(self, paths, progress=None):
         """Import every file under `paths`; `progress` is called once per file."""
@@ -188,19 +203,23 @@ class Importer:
         return report
 
     def _run_batches(self, paths, report, progress):
-        batch = []
+        batch, size = [], 0
         for path in paths:
-            batch.append(path)
-            if len(batch) >= BATCH_SIZE:
+            item = self._read(path)
+            batch.append(item)
+            size += len(item.data)
+            if len(batch) >= BATCH_SIZE or size >= BATCH_BYTES:
                 self._run_batch(batch, report, progress)
-                batch = []
+                batch, size = [], 0
         if batch:
             self._run_batch(batch, report, progress)
 
     def _run_batch(self, batch, report, progress):
+        """Look the whole batch up in two queries, then write file by file."""
+        self._prepare(batch)
         with transaction.atomic():
-            for path in batch:
-                result = self.import_one(path)
+            for item in batch:
+                result = item.result or self._write(item)
                 report.add(result)
                 if progress:
                     progress(result)
@@ -208,42 +227,76 @@ class Importer:
                     raise StrictStop
 
     def import_one(self, path):
-        name = "<stdin>" if path == STDIN else str(path)
+        batch = [self._read(path)]
+        self._prepare(batch)
+        return batch[0].result or self._write(batch[0])
+
+    def _read(self, path):
+        item = _Pending(path=path, name="<stdin>" if path == STDIN else str(path))
         try:
-            data = read_source(path)
+            item.data = read_source(path)
         except ArticleFormatError as exc:
-            return FileResult(name, FAILED, line=exc.line, reason=exc.reason)
+            item.result = FileResult(item.name, FAILED, line=exc.line, reason=exc.reason)
         except OSError as exc:
-            return FileResult(name, FAILED, reason=exc.strerror or str(exc))
-        checksum = hashlib.sha256(data).hexdigest()
+            item.result = FileResult(item.name, FAILED, reason=exc.strerror or str(exc))
+        else:
+            item.checksum = hashlib.sha256(item.data).hexdigest()
+        return item
 
-        # A byte-identical file was imported before: nothing to parse or write.
-        same = Article.objects.filter(import_checksum=checksum).only("title", "slug").first()
-        if same is not None and not self.options.tags and not self.options.campaign:
-            return FileResult(
-                name, UNCHANGED, title=same.title, slug=same.slug, url=same.get_absolute_url()
-            )
+    def _prepare(self, batch):
+        """Settle unchanged files by checksum, parse the rest, find their articles."""
+        pending = [item for item in batch if item.result is None]
+        if not self.options.tags and not self.options.campaign:
+            known = {
+                checksum: (title, slug)
+                for checksum, title, slug in Article.objects.filter(
+                    import_checksum__in={item.checksum for item in pending}
+                )
+                .order_by()
+                .values_list("import_checksum", "title", "slug")
+            }
+            for item in pending:
+                if item.checksum in known:
+                    # A byte-identical file was imported before: nothing to do.
+                    title, slug = known[item.checksum]
+                    url = Article(slug=slug).get_absolute_url()
+                    item.result = FileResult(item.name, UNCHANGED, title=title, slug=slug, url=url)
+        for item in pending:
+            if item.result is None:
+                self._parse(item)
+        keys = {item.key for item in pending if item.result is None}
+        self.existing = {
+            article.import_key: article
+            for article in Article.objects.filter(import_key__in=keys).order_by()
+        }
+        for item in batch:
+            item.data = b""  # parsed now; keep memory flat
 
+    def _parse(self, item):
         try:
-            text, encoding = decode_article_bytes(data)
-            parsed = parse_article(text, self.labels, normalize_district_label)
+            text, encoding = decode_article_bytes(item.data)
+            item.parsed = parse_article(text, self.labels, normalize_district_label)
         except ArticleFormatError as exc:
-            return FileResult(name, FAILED, line=exc.line, reason=exc.reason)
-        parsed.encoding = encoding
-        result = FileResult(name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
+            item.result = FileResult(item.name, FAILED, line=exc.line, reason=exc.reason)
+            return
+        item.key = article_import_key(item.parsed)
         if encoding != "utf-8":
-            result.warnings.append(f"decoded as {encoding}")
+            item.parsed.warnings.append(f"decoded as {encoding}")
+
+    def _write(self, item):
+        parsed = item.parsed
+        result = FileResult(item.name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
         try:
             with transaction.atomic():
-                self._save(path, parsed, checksum, result)
+                self._save(item, result)
         except DatabaseError as exc:
-            return FileResult(name, FAILED, reason=f"database refused the article: {exc}")
+            return FileResult(item.name, FAILED, reason=f"database refused the article: {exc}")
         return result
 
-    def _save(self, path, parsed, checksum, result):
+    def _save(self, item, result):
+        path, parsed, checksum, key = item.path, item.parsed, item.checksum, item.key
         options = self.options
-        key = article_import_key(parsed)
-        existing = Article.objects.filter(import_key=key).first()
+        existing = self.existing.get(key)
         if existing is not None:
             result.slug, result.url = existing.slug, existing.get_absolute_url()
             if existing.import_checksum == checksum:
@@ -274,8 +327,7 @@ class Importer:
         article.closing_slogan = parsed.closing_slogan
         article.import_checksum = checksum
         article.source_file = "<stdin>" if path == STDIN else Path(path).name[:255]
-        article.save()
-        sections, bylines = self._replace_body(article, parsed)
+        sections = self._sections(parsed)
         article.imported_fingerprint = content_fingerprint(
             parsed.title,
             parsed.published_at,
@@ -284,11 +336,12 @@ class Importer:
             parsed.closing_slogan,
             parsed.dateline,
             [(s.district_id or "", s.district_label, s.heading, s.body) for s in sections],
-            [(b.kind, b.role, b.name) for b in bylines],
+            [(b.kind, b.role, b.name) for b in parsed.bylines],
         )
-        Article.objects.filter(pk=article.pk).update(
-            imported_fingerprint=article.imported_fingerprint
-        )
+        article.save()
+        self._write_body(article, sections, parsed.bylines, replace=existing is not None)
+        # A later file in this batch with the same identity updates this article.
+        self.existing[key] = article
         self._apply_options(article)
         if options.suggest_programmes:
             result.suggested_programmes = self._suggest_programmes(article, parsed)
@@ -301,32 +354,35 @@ class Importer:
         if self.options.tags:
             article.tags.add(*self.options.tags)
 
-    def _replace_body(self, article, parsed):
-        if article.pk and not article._state.adding:
-            article.sections.all().delete()
-            article.bylines.all().delete()
-        linked, sections = [], []
-        for position, section in enumerate(parsed.sections):
-            district = self.districts.get(normalize_district_label(section.district_label))
-            if district and district not in linked:
-                linked.append(district)
-            sections.append(
-                ArticleSection(
-                    article=article,
-                    position=position,
-                    district=district,
-                    district_label=section.district_label,
-                    heading=section.heading,
-                    body="\n\n".join(section.paragraphs),
-                )
+    def _sections(self, parsed):
+        """Unsaved section rows for the parsed body, districts resolved."""
+        return [
+            ArticleSection(
+                position=position,
+                district=self.districts.get(normalize_district_label(section.district_label)),
+                district_label=section.district_label,
+                heading=section.heading,
+                body="\n\n".join(section.paragraphs),
             )
+            for position, section in enumerate(parsed.sections)
+        ]
+
+    def _write_body(self, article, sections, bylines, replace):
+        if replace:
+            ArticleSection.objects.filter(article=article).delete()
+            Byline.objects.filter(article=article).delete()
+            Article.districts.through.objects.filter(article=article).delete()
+        for section in sections:
+            section.article = article
         ArticleSection.objects.bulk_create(sections)
-        bylines = Byline.objects.bulk_create(
+        Byline.objects.bulk_create(
             Byline(article=article, position=i, kind=b.kind, role=b.role, name=b.name)
-            for i, b in enumerate(parsed.bylines)
+            for i, b in enumerate(bylines)
         )
-        article.districts.set(linked)
-        return sections, bylines
+        district_ids = dict.fromkeys(s.district_id for s in sections if s.district_id)
+        Article.districts.through.objects.bulk_create(
+            Article.districts.through(article=article, district_id=pk) for pk in district_ids
+        )
 
     def _enumerations(self, parsed):
         return [

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -48,6 +48,10 @@ def tag_manager(**kwargs):
         help_text="多个标签用逗号分隔。",
         **kwargs,
     )
+
+
+# Leaves room for a "-2" style suffix within the slug field's 100 characters.
+SLUG_BASE_LENGTH = 76
 
 
 class Status(models.TextChoices):
@@ -156,9 +160,17 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
+        if self.slug:
+            return super().save(*args, **kwargs)
+        # Try the plain pinyin slug first: it is almost always free, and
+        # checking beforehand would cost a query on every import.
+        self.slug = pinyin_slug(self.title, max_length=SLUG_BASE_LENGTH, fallback="article")
+        try:
+            with transaction.atomic():
+                return super().save(*args, **kwargs)
+        except IntegrityError:
             self.slug = unique_slug(Article, self.title, fallback="article", exclude_pk=self.pk)
-        super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])

@@ -11,7 +11,6 @@ Parsing is pure (no database) so it can be tested and used for dry runs;
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -143,16 +142,21 @@ def decode_article_bytes(data):
     return text, encoding
 
 
+# C0/C1 controls other than tab and form feeds, surrogates and private-use
+# code points: they mean binary data or a wrong encoding, never article text.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+
+
 def _refuse_control_characters(text):
-    for number, line in enumerate(text.split("\n"), 1):
-        for char in line:
-            category = unicodedata.category(char)
-            if (category == "Cc" and char not in "\t\f\v") or category in {"Co", "Cs"}:
-                raise ArticleFormatError(
-                    f"control or private-use character U+{ord(char):04X}: "
-                    "binary content or a wrong encoding",
-                    line=number,
-                )
+    if match := _FORBIDDEN.search(text):
+        char = match.group(0)
+        raise ArticleFormatError(
+            f"control or private-use character U+{ord(char):04X}: "
+            "binary content or a wrong encoding",
+            line=text.count("\n", 0, match.start()) + 1,
+        )
 
 
 def parse_published_at(value, line):

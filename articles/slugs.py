@@ -21,7 +21,7 @@ def pinyin_slug(text, max_length=80, fallback="item"):
 def unique_slug(model, text, max_length=80, fallback="item", exclude_pk=None):
     """A pinyin slug for `text` not yet used by another row of `model`."""
     base = pinyin_slug(text, max_length=max_length - 4, fallback=fallback)
-    candidates = model._default_manager.filter(slug__startswith=base)
+    candidates = model._default_manager.filter(slug__startswith=base).order_by()
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     taken = set(candidates.values_list("slug", flat=True))
