@@ -28,7 +28,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ArticleSectionInline, BylineInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "published_at", "published_time_known"]}),
-        ("来源与归类", {"fields": ["source", "campaign", "districts", "programmes", "tags"]}),
+        ("来源与归类", {"fields": ["source", "dateline", "campaign", "districts", "programmes", "tags"]}),
         ("正文", {"fields": ["summary", "closing_slogan"]}),
         ("记录", {"fields": ["source_file", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -166,3 +166,13 @@ def test_oversized_file_is_refused(db, tmp_path, settings, capsys):
         call_command("import_articles", str(big))
     assert "larger than" in capsys.readouterr().err
     assert not Article.objects.exists()
+
+
+def test_articles_with_the_same_title_get_distinct_slugs(districts, tmp_path):
+    """Same title, different date: two articles, two working ASCII URLs."""
+    for day in (11, 12):
+        path = tmp_path / f"{day}.txt"
+        path.write_text(f"党史学习教育\n发布时间:2021-03-{day}\n\n正文。", encoding="utf-8")
+        run_import(path)
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert slugs == ["dang-shi-xue-xi-jiao-yu", "dang-shi-xue-xi-jiao-yu-2"]
