@@ -23,6 +23,7 @@ from districts.models import District, Programme, ProgrammeItem, normalize_distr
 from .enumerations import find_enumerations
 from .models import Article, ArticleSection, Byline, Status
 from .parsing import ArticleFormatError, decode_article_bytes, parse_article
+from .richtext import html_from_paragraphs
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED = (
     "created",
@@ -362,7 +363,7 @@ class Importer:
                 district=self.districts.get(normalize_district_label(section.district_label)),
                 district_label=section.district_label,
                 heading=section.heading,
-                body="\n\n".join(section.paragraphs),
+                body=html_from_paragraphs(section.paragraphs),
             )
             for position, section in enumerate(parsed.sections)
         ]

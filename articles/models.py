@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
+from .richtext import BODY_EXTENSIONS, paragraphs_from_html, sanitize_html
 from .slugs import pinyin_slug, unique_slug
+from .tagging import normalize_tag_name
 
 
 class Tag(TagBase):
@@ -14,6 +19,10 @@ class Tag(TagBase):
         verbose_name = "标签"
         verbose_name_plural = "标签"
         ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_tag_name(self.name)
+        super().save(*args, **kwargs)
 
     def slugify(self, tag, i=None):
         slug = pinyin_slug(tag, max_length=90, fallback="tag")
@@ -59,12 +68,31 @@ class Status(models.TextChoices):
     REVIEW = "review", "待审核"
     PUBLISHED = "published", "已发布"
     UNPUBLISHED = "unpublished", "已撤下"
+    ARCHIVED = "archived", "已归档"
+
+
+def visible_now(prefix=""):
+    """The rule for what visitors see, as a Q object (usable across relations):
+    published, publication time reached, expiry time (if any) not reached.
+    Evaluated at query time, so scheduled content appears and expires by itself."""
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles a visitor may see: published, and not scheduled for later."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles a visitor may see now (see `visible_now`)."""
+        return self.filter(visible_now())
+
+    def for_districts(self, districts):
+        """Articles linked to any of `districts` (a district editor's share)."""
+        return self.filter(
+            pk__in=Article.districts.through.objects.filter(district__in=districts).values(
+                "article_id"
+            )
+        )
 
     def for_listing(self):
         """Load what an article list shows without a query per row."""
@@ -89,6 +117,12 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text="北京时间；晚于当前时间的稿件在到点前不会公开，没有发布时间的稿件不会公开。",
+    )
+    expires_at = models.DateTimeField(
+        "下线时间",
+        null=True,
+        blank=True,
+        help_text="可选；到达此时间后稿件自动从网站撤下。",
     )
     published_time_known = models.BooleanField(
         "发布时刻已知",
@@ -143,6 +177,18 @@ class Article(models.Model):
     )
     source_file = models.CharField("导入文件名", max_length=255, blank=True, editable=False)
 
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后编辑",
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # Bumped by every save; a form carries the value it was opened with, so a
+    # save over someone else's newer change is refused instead of lost.
+    edit_version = models.PositiveIntegerField("修订号", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -155,11 +201,14 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
         ]
+        permissions = [("publish_article", "可以发布、定时发布和撤下稿件")]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.edit_version += 1
+        self._remember_old_slug()
         if self.slug:
             return super().save(*args, **kwargs)
         # Try the plain pinyin slug first: it is almost always free, and
@@ -175,12 +224,22 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
 
+    def _remember_old_slug(self):
+        """Keep a published article's old URL working after its slug changes."""
+        if self._state.adding or not self.pk:
+            return
+        old = Article.objects.filter(pk=self.pk).values_list("slug", "status").first()
+        if old and old[0] != self.slug and old[0] and old[1] == Status.PUBLISHED:
+            ArticleRedirect.objects.update_or_create(old_slug=old[0], defaults={"article": self})
+
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     def _bylines_of(self, kind):
@@ -218,7 +277,13 @@ class ArticleSection(models.Model):
         "城区原文", max_length=50, blank=True, help_text="原文中城区的写法，如“高新区(滨江)”。"
     )
     heading = models.CharField("小标题", max_length=200, blank=True)
-    body = models.TextField("段落", blank=True, help_text="每段之间空一行。")
+    body = ProseEditorField(
+        "正文",
+        blank=True,
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        help_text="段落、小标题、加粗、链接和列表；保存时会清除脚本等不安全内容。",
+    )
 
     class Meta:
         verbose_name = "正文分节"
@@ -231,9 +296,14 @@ class ArticleSection(models.Model):
     def __str__(self):
         return self.heading or self.district_label or f"第{self.position + 1}节"
 
+    def save(self, *args, **kwargs):
+        # Forms sanitise already; this covers every other way of saving.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        return paragraphs_from_html(self.body)
 
 
 class Byline(models.Model):
@@ -261,3 +331,21 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role} {self.name}".strip()
+
+
+class ArticleRedirect(models.Model):
+    """An old slug of a published article; its URL redirects permanently."""
+
+    old_slug = models.SlugField("旧网址名", max_length=100, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", related_name="redirects", on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "旧网址跳转"
+        verbose_name_plural = "旧网址跳转"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

@@ -1,17 +1,13 @@
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from districts.models import Campaign, District, Programme
+from districts.permissions import scoped_articles
 
-from .models import Article, ArticleSection, Status, Tag
-
-
-def published_article_filter(prefix=""):
-    """The `published()` rule as a Q object across a relation (for counts)."""
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+from .models import Article, ArticleRedirect, ArticleSection, Tag
+from .preview import PreviewMixin
 
 
 def tags_with_article_counts():
@@ -77,20 +73,51 @@ class ArticleListView(ListView):
         return context
 
 
+def article_detail_queryset(articles):
+    return articles.prefetch_related(
+        Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
+        "bylines",
+        "districts",
+        Prefetch("programmes", queryset=Programme.objects.published().select_related("district")),
+        "tags",
+    )
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().prefetch_related(
-            Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
-            "bylines",
-            "districts",
-            Prefetch(
-                "programmes", queryset=Programme.objects.published().select_related("district")
-            ),
-            "tags",
-        )
+        return article_detail_queryset(Article.objects.published())
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An old slug of a renamed article moves permanently to its new URL.
+            redirect = (
+                ArticleRedirect.objects.filter(old_slug=kwargs["slug"])
+                .select_related("article")
+                .first()
+            )
+            if redirect and redirect.article.is_public:
+                return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+            raise
+
+
+class ArticlePreviewView(PreviewMixin, ArticleDetailView):
+    """Any article, published or not, on the public template, for staff who may
+    view it (district editors: their districts only)."""
+
+    permission_required = "articles.view_article"
+    get = DetailView.get  # no old-slug redirects here: previews address articles by id
+
+    def get_queryset(self):
+        return article_detail_queryset(scoped_articles(self.request.user))
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
 
 class TagIndexView(ListView):

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "django_prose_editor",
+    "reversion",
     "articles",
     "districts",
 ]
@@ -142,6 +144,8 @@ STORAGES = {
 
 # Tag slugs are ASCII (pinyin) so `<slug:>` URLs work; see articles.models.Tag.
 TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 
 # Shipped 2021 content loaded by `manage.py load_content`.
 CONTENT_DIR = BASE_DIR / "content"

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -49,6 +50,13 @@ class District(models.Model):
         "区划调整说明", blank=True, help_text="在页面上说明区划调整的经过。"
     )
     tags = tag_manager()
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="城区编辑",
+        related_name="edited_districts",
+        blank=True,
+        help_text="这些用户（城区编辑组）只能查看和编辑本城区的稿件与举措。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -58,6 +66,7 @@ class District(models.Model):
         verbose_name = "城区"
         verbose_name_plural = "城区"
         ordering = ["display_order", "name"]
+        permissions = [("edit_all_districts", "可以查看和编辑所有城区的内容")]
 
     def __str__(self):
         return self.name
@@ -174,6 +183,7 @@ class Programme(models.Model):
         verbose_name = "举措"
         verbose_name_plural = "举措"
         ordering = ["campaign", "position", "pk"]
+        permissions = [("publish_programme", "可以发布和撤下举措")]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "district", "name"], name="unique_programme_per_district"

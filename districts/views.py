@@ -1,10 +1,13 @@
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, ArticleSection
+from articles.preview import PreviewMixin
 
 from .models import Campaign, District, Programme
+from .permissions import ALL_DISTRICTS_PERMISSION, scoped_programmes
 
 
 def programmes_with_details():
@@ -76,11 +79,17 @@ class CampaignReportView(DetailView):
     def get_queryset(self):
         return Campaign.objects.published().prefetch_related("tags")
 
+    def report_articles(self):
+        return Article.objects.published()
+
+    def report_programmes(self):
+        return programmes_with_details()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaign = self.object
         article = (
-            Article.objects.published()
+            self.report_articles()
             .filter(pk=campaign.report_article_id)
             .prefetch_related(
                 Prefetch(
@@ -96,7 +105,7 @@ class CampaignReportView(DetailView):
         )
         if article is None:
             raise Http404("该专题的报道尚未发布")
-        programmes = list(programmes_with_details().filter(campaign=campaign))
+        programmes = list(self.report_programmes().filter(campaign=campaign))
         by_district = {p.district_id: p for p in programmes}
 
         lead, district_sections, shown = [], [], set()
@@ -116,3 +125,32 @@ class CampaignReportView(DetailView):
             figures=[(p, f) for p in programmes for f in p.figures.all()],
         )
         return context
+
+
+class ProgrammePreviewView(PreviewMixin, ProgrammeDetailView):
+    permission_required = "districts.view_programme"
+
+    def get_queryset(self):
+        return programmes_with_details(scoped_programmes(self.request.user))
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class CampaignReportPreviewView(PreviewMixin, CampaignReportView):
+    """The whole report with unpublished parts; it spans districts, so only
+    for staff who see every district."""
+
+    permission_required = ("districts.view_campaign", ALL_DISTRICTS_PERMISSION)
+
+    def get_queryset(self):
+        return Campaign.objects.prefetch_related("tags")
+
+    def report_articles(self):
+        return Article.objects.all()
+
+    def report_programmes(self):
+        return programmes_with_details(Programme.objects.all())
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
