@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from districts.admin_scoping import DistrictScopedAdminMixin
-from districts.models import District
 from districts.permissions import own_district_ids, sees_all_districts
 
 from .admin_versions import VersionCompareMixin
@@ -20,16 +19,34 @@ PUBLISH_PERMISSION = "articles.publish_article"
 PUBLISHER_STATUSES = {Status.PUBLISHED, Status.UNPUBLISHED, Status.ARCHIVED}
 
 
+class SectionForm(forms.ModelForm):
+    request = None
+
+    def clean_district(self):
+        district = self.cleaned_data.get("district")
+        user = self.request.user if self.request else None
+        if (
+            district is not None
+            and user is not None
+            and not sees_all_districts(user)
+            and district.pk not in own_district_ids(user)
+            and district.pk != self.initial.get("district")
+        ):
+            raise forms.ValidationError(f"您不能把段落归入其他城区：{district.name}。")
+        return district
+
+
 class ArticleSectionInline(admin.StackedInline):
     model = ArticleSection
+    form = SectionForm
     extra = 0
     fields = ["position", "district", "district_label", "heading", "body"]
     ordering = ["position"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "district" and not sees_all_districts(request.user):
-            kwargs["queryset"] = District.objects.filter(pk__in=own_district_ids(request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type("RequestSectionForm", (formset.form,), {"request": request})
+        return formset
 
 
 class BylineInline(admin.TabularInline):
@@ -115,11 +132,20 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_districts(self, cleaned):
+        """A district editor may add only their own districts, and the article
+        must stay in at least one of them (links to other districts are kept)."""
         user = self.request.user if self.request else None
         if user is None or sees_all_districts(user) or "districts" not in cleaned:
             return
+        own = own_district_ids(user)
+        before = (
+            set(self.instance.districts.values_list("pk", flat=True)) if self.instance.pk else set()
+        )
         chosen = cleaned["districts"]
-        if not any(d.pk in own_district_ids(user) for d in chosen):
+        added_elsewhere = [d.name for d in chosen if d.pk not in own and d.pk not in before]
+        if added_elsewhere:
+            self.add_error("districts", f"您不能把稿件归入其他城区：{'、'.join(added_elsewhere)}。")
+        elif not any(d.pk in own for d in chosen):
             self.add_error("districts", "请至少选择一个您负责的城区。")
 
 

@@ -48,11 +48,6 @@ class DistrictScopedAdminMixin:
     def _own_districts(self, request):
         return District.objects.filter(pk__in=own_district_ids(request.user))
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "districts" and not sees_all_districts(request.user):
-            kwargs["queryset"] = self._own_districts(request)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "district" and not sees_all_districts(request.user):
             kwargs["queryset"] = self._own_districts(request)

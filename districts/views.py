@@ -10,13 +10,12 @@ from .models import Campaign, District, Programme
 from .permissions import ALL_DISTRICTS_PERMISSION, scoped_programmes
 
 
-def programmes_with_details():
-    """Published programmes with everything their cards show, in a fixed number
-    of queries."""
-    return (
-        Programme.objects.published()
-        .select_related("district", "campaign")
-        .prefetch_related("items", "figures", "events", "tags", "district__successors")
+def programmes_with_details(programmes=None):
+    """Programmes (published ones by default) with everything their cards show,
+    in a fixed number of queries."""
+    programmes = Programme.objects.published() if programmes is None else programmes
+    return programmes.select_related("district", "campaign").prefetch_related(
+        "items", "figures", "events", "tags", "district__successors"
     )
 
 

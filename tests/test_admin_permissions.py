@@ -1,0 +1,198 @@
+"""Who may do what in the admin: each role × each action, on content of the
+district editor's own district (上城区) and of another district (江干区)."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Status
+from districts.models import District, Programme
+from tests.admin_helpers import admin_url, form_data, login_as
+from tests.factories import make_article
+
+ROLES = ["superuser", "newsroom", "publisher", "district"]
+ACTIONS = ["view", "edit", "publish", "delete", "bulk", "preview"]
+
+# What each role may do; the district editor only on their own district.
+ALLOWED = {
+    "superuser": set(ACTIONS),
+    "newsroom": {"view", "edit", "delete", "bulk", "preview"},
+    "publisher": set(ACTIONS),
+    "district": {"view", "edit", "delete", "bulk", "preview"},
+}
+
+
+@pytest.fixture
+def articles(content):
+    own = make_article(
+        title="上城区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="shangcheng")]
+    )
+    other = make_article(
+        title="江干区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="jianggan")]
+    )
+    return {"own": own, "other": other}
+
+
+def try_view(client, article):
+    listed = article.title in client.get(admin_url(Article, "changelist")).content.decode()
+    opened = client.get(admin_url(Article, "change", article.pk)).status_code == 200
+    assert listed == opened
+    return opened
+
+
+def try_edit(client, article, **changes):
+    page = client.get(admin_url(Article, "change", article.pk))
+    if page.status_code != 200:
+        return False
+    data = {**form_data(page), **changes}
+    client.post(admin_url(Article, "change", article.pk), data)
+    article.refresh_from_db()
+    return all(str(getattr(article, k)) == str(v) for k, v in changes.items())
+
+
+def try_publish(client, article):
+    edited = try_edit(client, article, status=Status.PUBLISHED)
+    if edited:
+        return True
+    response = client.post(
+        admin_url(Article, "changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    return response.status_code in (200, 302) and article.status == Status.PUBLISHED
+
+
+def try_delete(client, article):
+    client.post(admin_url(Article, "delete", article.pk), {"post": "yes"})
+    return not Article.objects.filter(pk=article.pk).exists()
+
+
+def try_bulk(client, article):
+    client.post(
+        admin_url(Article, "changelist"),
+        {"action": "add_tag_to_selected", "_selected_action": [article.pk], "tag": "批量标签"},
+    )
+    return "批量标签" in article.tags.names()
+
+
+def try_preview(client, article):
+    response = client.get(reverse("articles:article_preview", args=[article.pk]))
+    return response.status_code == 200
+
+
+ATTEMPTS = {
+    "view": try_view,
+    "edit": lambda client, article: try_edit(client, article, title=article.title + "（改）"),
+    "publish": try_publish,
+    "delete": try_delete,
+    "bulk": try_bulk,
+    "preview": try_preview,
+}
+
+
+@pytest.mark.parametrize("scope", ["own", "other"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_article_permission_matrix(client, articles, role, action, scope):
+    login_as(client, role)
+    expected = action in ALLOWED[role] and (role != "district" or scope == "own")
+    assert ATTEMPTS[action](client, articles[scope]) is expected
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"), [("wu-xue-wu-zheng", True), ("ba-xue-ba-xin", False)]
+)
+def test_district_editor_sees_only_own_programmes(client, content, slug, expected):
+    login_as(client, "district")
+    programme = Programme.objects.get(slug=slug)
+    listing = client.get(admin_url(Programme, "changelist")).content.decode()
+    assert (programme.name in listing) is expected
+    assert (client.get(admin_url(Programme, "change", programme.pk)).status_code == 200) is expected
+    preview = client.get(reverse("districts:programme_preview", args=[programme.pk]))
+    assert (preview.status_code == 200) is expected
+
+
+def test_district_editor_search_is_scoped(client, articles):
+    login_as(client, "district")
+    page = client.get(admin_url(Article, "changelist"), {"q": "稿件"}).content.decode()
+    assert "上城区稿件" in page and "江干区稿件" not in page
+
+
+def test_district_editor_cannot_move_content_to_another_district(client, articles):
+    login_as(client, "district")
+    article = articles["own"]
+    jianggan = District.objects.get(slug="jianggan")
+    page = client.get(admin_url(Article, "change", article.pk))
+    data = {**form_data(page), "districts": [str(jianggan.pk)]}
+    response = client.post(admin_url(Article, "change", article.pk), data)
+    assert response.status_code == 200  # the form is shown again with an error
+    assert list(article.districts.all()) == [District.objects.get(slug="shangcheng")]
+
+    programme = Programme.objects.get(slug="wu-xue-wu-zheng")
+    page = client.get(admin_url(Programme, "change", programme.pk))
+    data = {**form_data(page), "district": str(jianggan.pk)}
+    client.post(admin_url(Programme, "change", programme.pk), data)
+    programme.refresh_from_db()
+    assert programme.district.slug == "shangcheng"
+
+
+def test_district_editor_keeps_other_districts_links_on_shared_articles(client, content):
+    """Editing the seed (linked to all three) must not drop the others' districts."""
+    login_as(client, "district")
+    article = Article.objects.get(title__startswith="上城江干滨江")
+    page = client.get(admin_url(Article, "change", article.pk))
+    data = {**form_data(page), "title": article.title + "（上城编辑）"}
+    client.post(admin_url(Article, "change", article.pk), data)
+    article.refresh_from_db()
+    assert article.title.endswith("（上城编辑）")
+    assert article.districts.count() == 3
+
+
+def test_district_autocomplete_offers_only_own_districts(client, content):
+    login_as(client, "district")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "districts", "term": ""},
+    )
+    names = [r["text"] for r in response.json()["results"]]
+    assert names == ["上城区"]
+
+
+def test_non_publisher_can_submit_for_review(client, articles):
+    login_as(client, "newsroom")
+    assert try_edit(client, articles["own"], status=Status.REVIEW)
+
+
+def test_non_publisher_cannot_unpublish_or_reschedule(client, content):
+    login_as(client, "newsroom")
+    article = Article.objects.get(title__startswith="上城江干滨江")
+    page = client.get(admin_url(Article, "change", article.pk))
+    data = {**form_data(page), "status": Status.UNPUBLISHED, "published_at_0": "2030-01-01"}
+    client.post(admin_url(Article, "change", article.pk), data)
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert article.published_at.year == 2021
+
+
+def test_preview_is_refused_to_anonymous_and_non_staff(client, articles, django_user_model):
+    url = reverse("articles:article_preview", args=[articles["own"].pk])
+    assert client.get(url).status_code == 302  # to the login page
+    user = django_user_model.objects.create_user("reader", password="pw")
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+
+
+def test_editor_groups_are_created_by_migrate_and_command(db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    names = {"新闻编辑", "发布者", "城区编辑"}
+    assert names <= set(Group.objects.values_list("name", flat=True))
+    Group.objects.filter(name__in=names).delete()
+    call_command("setup_editor_groups", verbosity=0)
+    publishers = Group.objects.get(name="发布者")
+    assert publishers.permissions.filter(codename="publish_article").exists()
+    assert (
+        not Group.objects.get(name="新闻编辑")
+        .permissions.filter(codename="publish_article")
+        .exists()
+    )

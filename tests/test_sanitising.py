@@ -1,0 +1,134 @@
+"""No script survives: XSS payloads typed into body, title and tags through the
+admin never reach any public page or the admin list as active markup."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Status
+from tests.admin_helpers import admin_url, form_data, login_as
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<body onload=alert(1)>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="javascript:alert(1)">点我</a>',
+    '<a href="JaVaScRiPt:alert(1)">点我</a>',
+    '<a href="&#106;avascript:alert(1)">点我</a>',
+    '<a href="&#x6A;avascript:alert(1)">点我</a>',
+    '<a href="java\tscript:alert(1)">点我</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">点我</a>',
+    '<a href="vbscript:msgbox(1)">点我</a>',
+    '<p onclick="alert(1)">段落</p>',
+    '<p style="background:url(javascript:alert(1))">段落</p>',
+    '<div onmouseover="alert(1)">悬停</div>',
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    '<video><source onerror="alert(1)"></video>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><button>提交</button></form>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    '<base href="javascript:alert(1)//">',
+    "<style>@import 'javascript:alert(1)';</style>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<a href="https://example.cn" onclick="alert(1)">看似正常的链接</a>',
+]
+
+_URL_ATTRIBUTES = {"href", "src", "action", "data", "formaction", "xlink:href"}
+_NEVER = {"iframe", "object", "embed", "svg", "math", "base", "frame", "frameset"}
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+class _ActiveMarkup(HTMLParser):
+    """Collects every piece of markup a browser would act on."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=…>")
+            if name in _URL_ATTRIBUTES and value:
+                squashed = re.sub(r"[\x00-\x20]", "", value).lower()
+                if squashed.startswith(_SCRIPT_SCHEMES):
+                    self.found.append(f"<{tag} {name}={value!r}>")
+        if tag in _NEVER:
+            self.found.append(f"<{tag}>")
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            self.found.append("<meta http-equiv=refresh>")
+        if tag == "script":
+            src = attributes.get("src") or ""
+            if src and not src.startswith("/static/"):
+                self.found.append(f"<script src={src!r}>")
+            self._in_script = not src
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and "alert(" in data:
+            self.found.append(f"<script>{data[:40]}")
+
+
+def assert_inert(html, context):
+    parser = _ActiveMarkup()
+    parser.feed(html)
+    assert not parser.found, f"active markup in {context}: {parser.found}"
+
+
+def test_payload_corpus_has_at_least_30_entries():
+    assert len(PAYLOADS) >= 30
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_in_body_title_and_tags_is_inert_everywhere(client, content, payload):
+    login_as(client, "publisher")
+    article = Article.objects.get(title__startswith="上城江干滨江")
+    page = client.get(admin_url(Article, "change", article.pk))
+    data = form_data(page)
+    data["title"] = f"标题{payload}"
+    data["tags"] = f"党史学习教育，标签{payload[:60]}"
+    data["sections-1-body"] = f"<p>正文</p>{payload}<p>结尾</p>"
+    response = client.post(admin_url(Article, "change", article.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    stored = article.sections.get(position=1).body
+    assert_inert(stored, "the stored body")
+
+    client.logout()
+    pages = [
+        article.get_absolute_url(),
+        reverse("districts:campaign_report", args=[article.campaign.slug]),
+        reverse("home"),
+        reverse("articles:article_list"),
+        reverse("articles:tag_index"),
+        *[tag.get_absolute_url() for tag in article.tags.all()],
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert_inert(html, url)
+    login_as(client, "newsroom")
+    changelist = client.get(admin_url(Article, "changelist")).content.decode()
+    results = changelist[changelist.index('<table id="result_list">') :]
+    assert_inert(results[: results.index("</table>")], "the admin list")
