@@ -1,0 +1,164 @@
+"""The editors' workflow in a real browser (Playwright driving Debian's chromium).
+
+Skips, saying why, where /usr/bin/chromium is missing; `.ci/run` installs it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Status
+from districts.models import District
+from tests.admin_helpers import make_user
+from tests.factories import make_article
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (apt-get install chromium); browser tests skipped",
+    ),
+    pytest.mark.browser,
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make between browser steps are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def open_page(width=1280):
+        context = browser.new_context(
+            locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    call_command("load_content", verbosity=0)
+    return live_server.url
+
+
+def log_in(page, site, username):
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}/admin/")
+
+
+def test_editor_writes_previews_and_publishes_an_article(site, new_page):
+    make_user("publisher", group="发布者")
+    page = new_page()
+    log_in(page, site, "publisher")
+
+    page.goto(f"{site}/admin/articles/article/add/")
+    page.fill("#id_title", "滨江举办党史知识竞赛")
+    page.select_option("#id_status", Status.DRAFT)
+    page.fill("#id_published_at_0", "2021-03-12")
+    page.fill("#id_published_at_1", "09:30:00")
+    page.fill("#id_source", "杭州日报")
+    page.fill("#id_tags", "党史学习教育，红色教育")
+
+    page.click("#sections-group .add-row a")
+    editor = page.locator('#sections-0 div.ProseMirror[contenteditable="true"]')
+    editor.click()
+    page.keyboard.type("高新区（滨江）举办党史知识竞赛，")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("三百名党员参加")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("。")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    article = Article.objects.get(title="滨江举办党史知识竞赛")
+    assert article.status == Status.DRAFT
+    assert sorted(article.tags.names()) == ["党史学习教育", "红色教育"]
+    assert "<strong>三百名党员参加</strong>" in article.sections.get().body
+
+    preview = page.context.new_page()
+    preview.goto(f"{site}/preview/articles/{article.pk}/")
+    assert preview.locator(".preview-banner").is_visible()
+    assert preview.locator("h1").inner_text() == "滨江举办党史知识竞赛"
+    assert preview.locator(".article-body strong").inner_text() == "三百名党员参加"
+
+    anonymous = new_page()
+    assert anonymous.goto(f"{site}{article.get_absolute_url()}").status == 404
+
+    page.select_option("#id_status", Status.PUBLISHED)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    response = anonymous.goto(f"{site}{article.get_absolute_url()}")
+    assert response.status == 200
+    assert anonymous.locator("h1").inner_text() == "滨江举办党史知识竞赛"
+    assert anonymous.locator(".article-body strong").inner_text() == "三百名党员参加"
+    assert "红色教育" in anonymous.locator(".tags").inner_text()
+
+
+def test_district_editor_does_not_see_another_districts_article(site, new_page):
+    make_user("shangcheng_editor", group="城区编辑", districts=["shangcheng"])
+    make_article(title="江干区内部稿件", districts=[District.objects.get(slug="jianggan")])
+    make_article(title="上城区内部稿件", districts=[District.objects.get(slug="shangcheng")])
+    page = new_page()
+    log_in(page, site, "shangcheng_editor")
+    page.goto(f"{site}/admin/articles/article/")
+    listing = page.locator("#result_list").inner_text()
+    assert "上城区内部稿件" in listing
+    assert "江干区内部稿件" not in listing
+
+
+def test_tag_input_suggests_existing_tags(site, new_page):
+    make_user("newsroom", group="新闻编辑")
+    page = new_page()
+    log_in(page, site, "newsroom")
+    page.goto(f"{site}/admin/articles/article/add/")
+    page.fill("#id_tags", "红色教育，党史")
+    page.locator("#id_tags").dispatch_event("input")
+    option = page.locator("#id_tags-suggestions option").first
+    option.wait_for(state="attached")
+    assert option.get_attribute("value") == "红色教育，党史学习教育"
+
+
+def test_report_page_on_a_phone_and_by_keyboard(site, new_page):
+    page = new_page(width=390)
+    page.goto(f"{site}/campaigns/2021-dang-shi-xue-xi-jiao-yu/")
+    assert page.locator("h1").inner_text() == "2021年党史学习教育"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the report scrolls sideways on a phone"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
