@@ -78,7 +78,12 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "closing_slogan",
         ]
-        widgets = {"tags": TagAutocompleteWidget}
+        widgets = {
+            "tags": TagAutocompleteWidget,
+            "title": forms.TextInput(
+                attrs={"class": "vTextField", "style": "width: 100%; max-width: 40em"}
+            ),
+        }
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)

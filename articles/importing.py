@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
@@ -339,8 +340,16 @@ class Importer:
             [(s.district_id or "", s.district_label, s.heading, s.body) for s in sections],
             [(b.kind, b.role, b.name) for b in parsed.bylines],
         )
-        article.save()
-        self._write_body(article, sections, parsed.bylines, replace=existing is not None)
+        if existing is None:
+            article.save()
+            self._write_body(article, sections, parsed.bylines, replace=False)
+        else:
+            # An update replaces text editors may know: keep it as a version
+            # they can compare with and restore from.
+            with reversion.create_revision():
+                reversion.set_comment(f"导入更新：{article.source_file}")
+                article.save()
+                self._write_body(article, sections, parsed.bylines, replace=True)
         # A later file in this batch with the same identity updates this article.
         self.existing[key] = article
         self._apply_options(article)

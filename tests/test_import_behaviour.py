@@ -42,6 +42,10 @@ def test_editor_changes_are_a_conflict_until_forced(districts, seed_path, tmp_pa
 
     out, _ = run(changed, "--force")
     assert "updated 1" in out
+    from reversion.models import Version
+
+    [version] = Version.objects.get_for_object(Article.objects.get())
+    assert version.revision.get_comment() == "导入更新：changed.txt"
     article.refresh_from_db()
     assert [b.name for b in article.editors] == ["王五"]
     assert "编辑已核实" not in "".join(s.body for s in article.sections.all())
