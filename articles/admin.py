@@ -275,7 +275,7 @@ class ArticleAdmin(DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin):
     def publish_selected(self, request, queryset):
         count = 0
         with transaction.atomic():
-            for article in queryset.select_for_update():
+            for article in queryset.select_for_update(of=("self",)):
                 if article.status != Status.PUBLISHED:
                     article.status = Status.PUBLISHED
                     article.published_at = article.published_at or timezone.now()
@@ -288,7 +288,7 @@ class ArticleAdmin(DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin):
     def unpublish_selected(self, request, queryset):
         count = 0
         with transaction.atomic():
-            for article in queryset.select_for_update().filter(status=Status.PUBLISHED):
+            for article in queryset.select_for_update(of=("self",)).filter(status=Status.PUBLISHED):
                 article.status = Status.UNPUBLISHED
                 article.last_edited_by = request.user
                 self._save_with_revision(request, article, "批量撤下")
