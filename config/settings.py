@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "reversion",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "config.middleware.FontSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,6 +157,14 @@ CONTENT_DIR = BASE_DIR / "content"
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 SITE_NAME = os.environ.get("SITE_NAME", "杭州党史学习教育专题")
+# The public address, for canonical URLs, feeds and the sitemap when pages are
+# served behind a proxy; empty means "the host the request came to".
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Identifiers Chinese government sites show in the footer and in meta tags.
+SITE_ORGANIZER = os.environ.get("SITE_ORGANIZER", "")  # 主办单位
+SITE_ID_CODE = os.environ.get("SITE_ID_CODE", "")  # 网站标识码
+SITE_ICP_NUMBER = os.environ.get("SITE_ICP_NUMBER", "")  # ICP备案号
+SITE_PSB_NUMBER = os.environ.get("SITE_PSB_NUMBER", "")  # 公安机关备案号
 
 # Pages render ASCII , ; : ! ? ( ) between Chinese text as full-width forms;
 # stored text keeps the source's punctuation either way.

@@ -1,16 +1,37 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
+from django.urls import include, path, reverse
+from django.views.decorators.http import require_GET
 
 from articles.views import HomeView
+
+from .context_processors import absolute_url
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} · 内容管理"
 admin.site.site_title = f"{settings.SITE_NAME} 内容管理"
 admin.site.index_title = "稿件、城区与专题"
 
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
     path("", include("districts.urls")),
+    path("feeds/", include("articles.feed_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,13 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, ArticleSection
 from articles.preview import PreviewMixin
+from articles.related import related_items
+from config.seo import PageMeta, PageMetaMixin, describe, pub_date
 
 from .models import Campaign, District, Programme
 from .permissions import ALL_DISTRICTS_PERMISSION, scoped_programmes
@@ -19,9 +22,15 @@ def programmes_with_details(programmes=None):
     )
 
 
-class DistrictListView(ListView):
+class DistrictListView(PageMetaMixin, ListView):
     template_name = "districts/district_list.html"
     context_object_name = "districts"
+    page_column = "城区"
+
+    def get_page_meta(self, context):
+        return PageMeta(
+            title="城区", description="杭州市各城区的简介、举措与稿件，包括已撤并的历史城区。"
+        )
 
     def get_queryset(self):
         return District.objects.prefetch_related("successors", "aliases")
@@ -34,10 +43,19 @@ class DistrictListView(ListView):
         return context
 
 
-class DistrictDetailView(DetailView):
+class DistrictDetailView(PageMetaMixin, DetailView):
     template_name = "districts/district_detail.html"
     context_object_name = "district"
     articles_shown = 20
+    page_column = "城区"
+
+    def get_page_meta(self, context):
+        district = self.object
+        return PageMeta(
+            title=district.name,
+            description=describe(district.profile) or f"{district.name}的举措与稿件。",
+            keywords=[district.name, *(tag.name for tag in district.tags.all())],
+        )
 
     def get_queryset(self):
         return District.objects.prefetch_related("aliases", "successors", "predecessors", "tags")
@@ -53,10 +71,19 @@ class DistrictDetailView(DetailView):
         return context
 
 
-class ProgrammeDetailView(DetailView):
+class ProgrammeDetailView(PageMetaMixin, DetailView):
     template_name = "districts/programme_detail.html"
     context_object_name = "programme"
     articles_shown = 20
+    page_column = "举措"
+
+    def get_page_meta(self, context):
+        programme = self.object
+        return PageMeta(
+            title=f"{programme.district.name}“{programme.name}”",
+            description=describe(programme.summary) or programme.headline,
+            keywords=[programme.name, *(tag.name for tag in programme.tags.all())],
+        )
 
     def get_queryset(self):
         return programmes_with_details()
@@ -65,15 +92,30 @@ class ProgrammeDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         articles = Article.objects.published().for_listing().filter(programmes=self.object)
         context["articles"] = articles[: self.articles_shown]
+        context["related"] = related_items(self.object)
         return context
 
 
-class CampaignReportView(DetailView):
+class CampaignReportView(PageMetaMixin, DetailView):
     """The campaign's report: its article's sections, each district's beside its
     programme."""
 
     template_name = "districts/campaign_report.html"
     context_object_name = "campaign"
+    page_column = "专题"
+
+    def get_page_meta(self, context):
+        campaign, article = self.object, context["article"]
+        return PageMeta(
+            title=f"{campaign.year}年{campaign.title}",
+            description=describe(campaign.summary),
+            og_type="article",
+            keywords=[tag.name for tag in campaign.tags.all()],
+            article_title=article.title,
+            pub_date=pub_date(article.published_at, article.published_time_known),
+            content_source=article.source,
+            author=" ".join(byline.name for byline in article.authors),
+        )
 
     def get_queryset(self):
         return Campaign.objects.published().prefetch_related("tags")
@@ -116,12 +158,18 @@ class CampaignReportView(DetailView):
             if programme:
                 shown.add(programme.pk)
             district_sections.append({"section": section, "programme": programme})
+        figures = [(p, f) for p in programmes for f in p.figures.all()]
+        largest = max((f.value for _, f in figures), default=0)
         context.update(
             article=article,
+            related=related_items(campaign),
+            back_url=reverse("home"),
+            back_label="返回首页",
+            figure_scale=largest,
             lead_sections=lead,
             district_sections=district_sections,
             other_programmes=[p for p in programmes if p.pk not in shown],
-            figures=[(p, f) for p in programmes for f in p.figures.all()],
+            figures=figures,
         )
         return context
 

@@ -103,11 +103,11 @@ def test_dissolved_district_is_listed_as_historical(client, content):
 QUERY_BUDGETS = {
     "home": 7,
     "article_list": 6,
-    "article_detail": 6,
-    "campaign_report": 13,
+    "article_detail": 10,
+    "campaign_report": 15,
     "district_list": 3,
     "district_detail": 9,
-    "programme_detail": 9,
+    "programme_detail": 11,
     "tag_index": 1,
     "tag_detail": 6,
 }
@@ -138,8 +138,8 @@ def add_many_rows():
         district = make_district()
         make_programme(other_campaign, district, items=6, tags=tags)
         make_programme(campaign, district, items=4, tags=tags)
-    for n in range(30):
-        make_article(tags=[*tags, f"标签{n}"], districts=[shangcheng], programmes=[wuxue])
+    for n in range(210):
+        make_article(tags=[*tags, f"标签{n % 60}"], districts=[shangcheng], programmes=[wuxue])
 
 
 @pytest.mark.parametrize("page", sorted(QUERY_BUDGETS))

@@ -1,0 +1,104 @@
+"""Atom and RSS feeds of published articles: all, per district, per tag."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from config.seo import describe
+from districts.models import District
+
+from .models import Article, Tag
+
+FEED_LENGTH = 30
+
+
+class ArticleFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "zh-cn"
+    kind = "rss"
+
+    def title(self, obj=None):
+        return settings.SITE_NAME if obj is None else f"{obj} - {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return reverse("articles:article_list") if obj is None else obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"{self.title(obj)}：最新稿件"
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj)
+            .exclude(published_at__isnull=True)
+            .prefetch_related("sections", "bylines", "tags")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or describe(" ".join(s.body for s in item.sections.all()))
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item):
+        return " ".join(byline.name for byline in item.authors) or item.source or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_guid(self, item):
+        return f"article-{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class AtomArticleFeed(ArticleFeed):
+    feed_type = Atom1Feed
+    kind = "atom"
+    subtitle = ArticleFeed.description
+
+
+class DistrictFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(District, slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.published().filter(districts=obj)
+
+
+class TagFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"标签：{obj.name} - {settings.SITE_NAME}"
+
+    def articles(self, obj):
+        return Article.objects.published().filter(tags=obj)
+
+
+class DistrictRssFeed(DistrictFeedMixin, ArticleFeed):
+    pass
+
+
+class DistrictAtomFeed(DistrictFeedMixin, AtomArticleFeed):
+    pass
+
+
+class TagRssFeed(TagFeedMixin, ArticleFeed):
+    pass
+
+
+class TagAtomFeed(TagFeedMixin, AtomArticleFeed):
+    pass

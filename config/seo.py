@@ -1,0 +1,74 @@
+"""What each page says about itself: <title>, description, canonical URL, Open
+Graph, and the meta tags Chinese government sites carry for their crawlers
+(SiteName, ColumnName, ArticleTitle, PubDate …)."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from .context_processors import absolute_url
+
+DESCRIPTION_LENGTH = 120
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str = ""
+    column: str = ""
+    canonical: str = ""
+    og_type: str = "website"
+    keywords: list = field(default_factory=list)
+    article_title: str = ""
+    pub_date: str = ""
+    content_source: str = ""
+    author: str = ""
+
+    @property
+    def full_title(self):
+        if not self.title or self.title == settings.SITE_NAME:
+            return settings.SITE_NAME
+        return f"{self.title} - {settings.SITE_NAME}"
+
+
+def describe(text):
+    """A one-line description from body text or HTML."""
+    plain = " ".join(strip_tags(text or "").split())
+    return Truncator(plain).chars(DESCRIPTION_LENGTH)
+
+
+def pub_date(value, time_known=True):
+    """PubDate as government sites write it: YYYY-MM-DD HH:MM (no invented time)."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M" if time_known else "%Y-%m-%d")
+
+
+class PageMetaMixin:
+    """Views set `page_column` and override `get_page_meta`; templates read `page`."""
+
+    page_column = ""
+
+    def canonical_path(self):
+        return self.request.path
+
+    def get_page_meta(self, context):
+        return PageMeta(title=settings.SITE_NAME)
+
+    def render_to_response(self, context, **kwargs):
+        # Here, not in get_context_data: by now every view has filled the context.
+        context["page"] = self.build_page_meta(context)
+        return super().render_to_response(context, **kwargs)
+
+    def build_page_meta(self, context):
+        meta = self.get_page_meta(context)
+        meta.column = meta.column or self.page_column
+        meta.canonical = absolute_url(self.request, self.canonical_path())
+        if not meta.description:
+            meta.description = (
+                f"{settings.SITE_NAME}：杭州市各城区党史学习教育的报道、举措与城区资料。"
+            )
+        return meta
