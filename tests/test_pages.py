@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Tag
 from districts.models import Campaign, District, Programme
@@ -75,7 +76,6 @@ def test_new_chinese_tags_get_distinct_ascii_slugs(db):
 
 
 def test_drafts_and_scheduled_articles_are_not_public(client, content):
-    from django.utils import timezone
 
     draft = make_article(title="草稿稿件", status="draft")
     scheduled = make_article(
@@ -185,3 +185,22 @@ def test_long_article_lists_on_detail_pages_link_to_the_full_list(client, conten
         assert page.count('class="card"') == 20
         assert "上城稿件00" in page and "上城稿件24" not in page
         assert f"{reverse('articles:article_list')}{full_list}" in page
+
+
+@pytest.mark.parametrize("district", ["", "jianggan", "gaoxin-binjiang"])
+@pytest.mark.parametrize("tag", ["", "dang-shi-xue-xi-jiao-yu", "gong-tong-fu-yu"])
+@pytest.mark.parametrize("year", ["", "2021", "2020"])
+def test_article_list_filters_combine(client, content, district, tag, year):
+    """Every combination answers and shows exactly the articles matching all filters."""
+    make_article(
+        title="上城2020年稿件",
+        tags=["党史学习教育"],
+        districts=[District.objects.get(slug="shangcheng")],
+        published_at=timezone.datetime(2020, 6, 1, tzinfo=timezone.get_current_timezone()),
+    )
+    query = {k: v for k, v in {"district": district, "tag": tag, "year": year}.items() if v}
+    page = client.get(reverse("articles:article_list"), query).content.decode()
+    seed_matches = year != "2020"  # the seed is in every district and has both tags
+    other_matches = not district and tag != "gong-tong-fu-yu" and year != "2021"
+    assert ("上城江干滨江动员部署" in page) is seed_matches
+    assert ("上城2020年稿件" in page) is other_matches
