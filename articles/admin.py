@@ -12,6 +12,7 @@ from districts.permissions import own_district_ids, sees_all_districts
 
 from .admin_versions import VersionCompareMixin
 from .models import Article, ArticleRedirect, ArticleSection, Byline, Status, Tag
+from .search.admin import SearchServiceAdminMixin
 from .widgets import TagAutocompleteWidget
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -159,7 +160,10 @@ class TagActionForm(admin.helpers.ActionForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin):
+class ArticleAdmin(
+    SearchServiceAdminMixin, DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin
+):
+    search_kind = "article"
     form = ArticleAdminForm
     action_form = TagActionForm
     list_display = [

@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "稿件"
+
+    def ready(self):
+        from .search import signals
+
+        signals.connect()

@@ -25,6 +25,7 @@ from .enumerations import find_enumerations
 from .models import Article, ArticleSection, Byline, Status
 from .parsing import ArticleFormatError, decode_article_bytes, parse_article
 from .richtext import html_from_paragraphs
+from .search.indexing import index_object, signals_paused
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED = (
     "created",
@@ -289,7 +290,7 @@ class Importer:
         parsed = item.parsed
         result = FileResult(item.name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
         try:
-            with transaction.atomic():
+            with transaction.atomic(), signals_paused():
                 self._save(item, result)
         except DatabaseError as exc:
             return FileResult(item.name, FAILED, reason=f"database refused the article: {exc}")
@@ -303,8 +304,9 @@ class Importer:
             result.slug, result.url = existing.slug, existing.get_absolute_url()
             if existing.import_checksum == checksum:
                 result.action = UNCHANGED
-                if not options.dry_run:
+                if not options.dry_run and (options.tags or options.campaign):
                     self._apply_options(existing)
+                    index_object(existing)
                 return
             edited = existing.imported_fingerprint != article_fingerprint(existing)
             if edited and not options.force:
@@ -355,6 +357,7 @@ class Importer:
         self._apply_options(article)
         if options.suggest_programmes:
             result.suggested_programmes = self._suggest_programmes(article, parsed)
+        index_object(article)
         result.slug, result.url = article.slug, article.get_absolute_url()
 
     def _apply_options(self, article):
@@ -427,6 +430,7 @@ class Importer:
                         ProgrammeItem(programme=programme, position=i, title=title)
                         for i, title in enumerate(enumeration.items)
                     )
+                    index_object(programme)
                     notes.append(f"{label}: draft programme created for {district.name}")
                 else:
                     notes.append(f"{label}: already exists for {district.name}")

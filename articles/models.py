@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -349,3 +350,46 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class SearchEntry(models.Model):
+    """One searchable item (article, programme or district) as segmented text.
+
+    Kept up to date by articles.search.indexing; PostgreSQL searches
+    `search_vector` (GIN index), SQLite an FTS5 table over `title_words` and
+    `body_words` (both created by migration 0003 for the database in use).
+    Visibility is copied from the item so the public search filters at query
+    time, like every other public page.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "稿件"
+        PROGRAMME = "programme", "举措"
+        DISTRICT = "district", "城区"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField("对象编号")
+    title = models.CharField("标题", max_length=300)
+    body = models.TextField("正文", blank=True)
+    title_words = models.TextField("标题分词", blank=True)
+    body_words = models.TextField("正文分词", blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    published_at = models.DateTimeField("发布时间", null=True)
+    expires_at = models.DateTimeField("下线时间", null=True)
+    sort_date = models.DateTimeField("排序时间", null=True)
+    year = models.PositiveSmallIntegerField("年份", null=True)
+    district_slugs = models.CharField("城区", max_length=500, blank=True)
+    tag_slugs = models.TextField("标签", blank=True)
+    boost = models.FloatField("权重", default=1.0)
+
+    class Meta:
+        verbose_name = "搜索索引条目"
+        verbose_name_plural = "搜索索引条目"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_entry")
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="search_visible_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.title}"

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path, reverse
 from django.views.decorators.http import require_GET
 
+from articles.search.views import SearchView, search_json
 from articles.views import HomeView
 
 from .context_processors import absolute_url
@@ -21,6 +22,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
+        "Disallow: /search",
         f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -30,6 +32,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
     path("", include("districts.urls")),
+    path("search/", SearchView.as_view(), name="search"),
+    path("search.json", search_json, name="search_json"),
     path("feeds/", include("articles.feed_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -6,6 +6,7 @@ from reversion.admin import VersionAdmin
 
 from articles.admin_versions import VersionCompareMixin
 from articles.models import Status
+from articles.search.admin import SearchServiceAdminMixin
 from articles.widgets import TagAutocompleteWidget
 
 from .admin_scoping import DistrictScopedAdminMixin
@@ -117,7 +118,10 @@ class ProgrammeAdminForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin):
+class ProgrammeAdmin(
+    SearchServiceAdminMixin, DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin
+):
+    search_kind = "programme"
     form = ProgrammeAdminForm
     list_display = ["name", "district", "campaign", "status", "item_count", "preview_link"]
     list_filter = ["campaign", "district", "status", "tags"]

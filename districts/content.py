@@ -14,6 +14,7 @@ from django.db import transaction
 
 from articles.importing import FAILED, district_index, import_file
 from articles.models import Article, Status
+from articles.search.indexing import index_object
 
 from .models import (
     Campaign,
@@ -83,6 +84,9 @@ class _Loader:
         report = data["campaign"].get("report_article")
         if report:
             self.update_fields(campaign, report_article=articles[report])
+        # Items, figures and events were bulk-written: index each programme whole.
+        for programme in programmes.values():
+            index_object(programme)
 
     def upsert(self, model, lookup, values):
         obj = model.objects.filter(**lookup).first()
@@ -141,6 +145,7 @@ class _Loader:
                 DistrictAlias(district=district, name=name) for name in wanted
             )
         self.set_tags(district, entry.get("tags", []))
+        index_object(district)
 
     def district_successors(self, entry):
         district = District.objects.get(slug=entry["slug"])

@@ -5,6 +5,8 @@ import itertools
 from django.utils import timezone
 
 from articles.models import Article, ArticleSection, Byline, Status
+from articles.richtext import html_from_paragraphs
+from articles.search.indexing import index_object, signals_paused
 from districts.models import Campaign, District, Programme, ProgrammeItem
 
 _numbers = itertools.count(1)
@@ -26,13 +28,22 @@ def make_campaign(**fields):
 
 
 def make_article(tags=(), districts=(), programmes=(), paragraphs=("正文第一段。",), **fields):
+    with signals_paused():
+        article = _make_article(tags, districts, programmes, paragraphs, **fields)
+    index_object(article)
+    return article
+
+
+def _make_article(tags, districts, programmes, paragraphs, **fields):
     n = next(_numbers)
     fields.setdefault("title", f"测试稿件{n}")
     fields.setdefault("status", Status.PUBLISHED)
     fields.setdefault("published_at", timezone.now() - timezone.timedelta(hours=n))
     fields.setdefault("source", "杭州日报")
     article = Article.objects.create(**fields)
-    ArticleSection.objects.create(article=article, position=0, body="\n\n".join(paragraphs))
+    ArticleSection.objects.create(
+        article=article, position=0, body=html_from_paragraphs(paragraphs)
+    )
     Byline.objects.create(article=article, kind=Byline.Kind.AUTHOR, role="记者", name=f"作者{n}")
     if tags:
         article.tags.add(*tags)
@@ -42,6 +53,13 @@ def make_article(tags=(), districts=(), programmes=(), paragraphs=("正文第一
 
 
 def make_programme(campaign, district, items=3, tags=(), **fields):
+    with signals_paused():
+        programme = _make_programme(campaign, district, items, tags, **fields)
+    index_object(programme)
+    return programme
+
+
+def _make_programme(campaign, district, items, tags, **fields):
     n = next(_numbers)
     fields.setdefault("name", f"测试举措{n}")
     fields.setdefault("headline", f"以“测试举措{n}”开展学习")

@@ -1,0 +1,196 @@
+"""The one search used by the search page, /search.json and the admin."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, SearchEntry, Status
+from articles.richtext import typeset_html
+
+from . import backends
+from .indexing import ensure_user_words
+from .query import parse_query
+
+SNIPPET_BEFORE = 40
+SNIPPET_LENGTH = 140
+MAX_PAGE = 100
+ADMIN_LIMIT = 10_000
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    obj: object
+    title_html: str
+    snippet_html: str
+    date: object
+    score: float
+
+    @property
+    def url(self):
+        return self.obj.get_absolute_url()
+
+    @property
+    def kind_label(self):
+        return SearchEntry.Kind(self.kind).label
+
+
+@dataclass
+class SearchResults:
+    query: object
+    total: int = 0
+    hits: list = field(default_factory=list)
+    page: int = 1
+    per_page: int = 10
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < min(self.num_pages, MAX_PAGE)
+
+
+def visible_entries():
+    """Entries a visitor may find now; articles follow their schedule and expiry."""
+    now = timezone.now()
+    return SearchEntry.objects.filter(
+        Q(status=Status.PUBLISHED)
+        & (~Q(kind=SearchEntry.Kind.ARTICLE) | Q(published_at__lte=now))
+        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    )
+
+
+def filtered_entries(district=None, tag=None, year=None, kinds=None, include_unpublished=False):
+    entries = SearchEntry.objects.all() if include_unpublished else visible_entries()
+    if district:
+        entries = entries.filter(district_slugs__contains=f" {district} ")
+    if tag:
+        entries = entries.filter(tag_slugs__contains=f" {tag} ")
+    if year:
+        entries = entries.filter(year=year)
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    return entries
+
+
+def search(
+    text,
+    *,
+    district=None,
+    tag=None,
+    year=None,
+    kinds=None,
+    page=1,
+    per_page=10,
+    include_unpublished=False,
+):
+    ensure_user_words()
+    query = parse_query(text)
+    page = min(max(int(page), 1), MAX_PAGE)
+    results = SearchResults(query=query, page=page, per_page=per_page)
+    if query.empty:
+        return results
+    entries = filtered_entries(district, tag, year, kinds, include_unpublished)
+    results.total, rows = backends.search(entries, query, per_page, (page - 1) * per_page)
+    results.hits = _hits(rows, query)
+    return results
+
+
+def matching_ids(kind, text, include_unpublished=True):
+    """Ids of the `kind` items matching `text`, for the admin's search box;
+    None when the text has no searchable words."""
+    ensure_user_words()
+    query = parse_query(text)
+    if query.empty:
+        return None
+    entries = filtered_entries(kinds=[kind], include_unpublished=include_unpublished)
+    _, rows = backends.search(entries, query, ADMIN_LIMIT, 0)
+    by_pk = dict(
+        SearchEntry.objects.filter(pk__in=[pk for pk, _ in rows]).values_list("pk", "object_id")
+    )
+    return [by_pk[pk] for pk, _ in rows if pk in by_pk]
+
+
+def _objects(kind, ids):
+    from districts.models import District, Programme
+
+    if kind == "article":
+        queryset = Article.objects.prefetch_related("districts")
+    elif kind == "programme":
+        queryset = Programme.objects.select_related("district")
+    else:
+        queryset = District.objects.all()
+    return queryset.in_bulk(ids)
+
+
+def _hits(rows, query):
+    entries = SearchEntry.objects.in_bulk([pk for pk, _ in rows])
+    wanted = {}
+    for pk, _ in rows:
+        if pk in entries:
+            wanted.setdefault(entries[pk].kind, []).append(entries[pk].object_id)
+    objects = {kind: _objects(kind, ids) for kind, ids in wanted.items()}
+    terms = query.highlight_terms
+    hits = []
+    for pk, score in rows:
+        entry = entries.get(pk)
+        obj = entry and objects[entry.kind].get(entry.object_id)
+        if obj is None:
+            continue
+        hits.append(
+            SearchHit(
+                kind=entry.kind,
+                obj=obj,
+                title_html=highlight(entry.title, terms),
+                snippet_html=snippet(entry.body, terms),
+                date=entry.sort_date,
+                score=score,
+            )
+        )
+    return hits
+
+
+def _pattern(terms):
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+
+
+def highlight(text, terms):
+    """`text`, escaped, with every query term in <mark>."""
+    pattern = _pattern(terms)
+    if pattern is None:
+        return mark_safe(escape(text))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def snippet(text, terms):
+    """A short passage around the first match, highlighted."""
+    text = " ".join(text.split())
+    pattern = _pattern(terms)
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - SNIPPET_BEFORE) if match else 0
+    passage = text[start : start + SNIPPET_LENGTH]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_LENGTH < len(text) else ""
+    html = f"{prefix}{highlight(passage, terms)}{suffix}"
+    if getattr(settings, "ZH_FULLWIDTH_PUNCTUATION", True):
+        html = typeset_html(html)
+    return mark_safe(html)
