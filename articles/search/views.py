@@ -68,7 +68,7 @@ class SearchView(PageMetaMixin, TemplateView):
 
 def search_json(request):
     """/search.json?q=…: the same results as the search page, as JSON."""
-    results, params = run_search(request)
+    results, _ = run_search(request)
     return JsonResponse(
         {
             "query": results.query.text,
