@@ -353,13 +353,13 @@ class ArticleRedirect(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One searchable item (article, programme or district) as segmented text.
+    """One searchable item (article, programme or district): what filtering and
+    ranking need, kept narrow so matches are joined and filtered quickly.
 
-    Kept up to date by articles.search.indexing; PostgreSQL searches
-    `search_vector` (GIN index), SQLite an FTS5 table over `title_words` and
-    `body_words` (both created by migration 0003 for the database in use).
-    Visibility is copied from the item so the public search filters at query
-    time, like every other public page.
+    Kept up to date by articles.search.indexing. Visibility is copied from the
+    item so the public search filters at query time, like every other page.
+    PostgreSQL matches `search_vector` (GIN index, migration 0004); SQLite an
+    FTS5 table over the words in SearchDocument.
     """
 
     class Kind(models.TextChoices):
@@ -370,9 +370,6 @@ class SearchEntry(models.Model):
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField("对象编号")
     title = models.CharField("标题", max_length=300)
-    body = models.TextField("正文", blank=True)
-    title_words = models.TextField("标题分词", blank=True)
-    body_words = models.TextField("正文分词", blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices)
     published_at = models.DateTimeField("发布时间", null=True)
@@ -393,3 +390,22 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.title}"
+
+
+class SearchDocument(models.Model):
+    """The text of a search entry: plain text for snippets and the segmented
+    words (space-separated) that the databases index."""
+
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, on_delete=models.CASCADE, related_name="document"
+    )
+    body = models.TextField("正文", blank=True)
+    title_words = models.TextField("标题分词", blank=True)
+    body_words = models.TextField("正文分词", blank=True)
+
+    class Meta:
+        verbose_name = "搜索文本"
+        verbose_name_plural = "搜索文本"
+
+    def __str__(self):
+        return str(self.entry_id)

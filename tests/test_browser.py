@@ -189,6 +189,8 @@ def public_pages():
         "programme": "/programmes/qi-da-ke-cheng/",
         "tag": "/tags/dang-shi-xue-xi-jiao-yu/",
         "tags": "/tags/",
+        "search": "/search/?q=院士讲堂",
+        "search-empty": "/search/?q=月球基地",
     }
 
 
@@ -208,7 +210,19 @@ def test_report_and_article_fit_the_screen_and_are_saved_as_screenshots(site, ne
 
 
 @pytest.mark.parametrize(
-    "name", ["report", "article", "home", "list", "district", "programme", "tag", "tags"]
+    "name",
+    [
+        "report",
+        "article",
+        "home",
+        "list",
+        "district",
+        "programme",
+        "tag",
+        "tags",
+        "search",
+        "search-empty",
+    ],
 )
 def test_no_serious_accessibility_violations(site, new_page, name):
     page = new_page()

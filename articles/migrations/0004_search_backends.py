@@ -1,7 +1,7 @@
 """The database-specific half of the search index.
 
 PostgreSQL: a GIN index on the weighted tsvector. SQLite: an FTS5 table over
-the segmented words, kept in step with articles_searchentry by triggers.
+the segmented words, kept in step with articles_searchdocument by triggers.
 """
 
 from django.db import migrations
@@ -9,22 +9,22 @@ from django.db import migrations
 SQLITE_FORWARD = [
     """CREATE VIRTUAL TABLE articles_search_fts USING fts5(
         title_words, body_words,
-        content='articles_searchentry', content_rowid='id',
+        content='articles_searchdocument', content_rowid='entry_id',
         tokenize='unicode61 remove_diacritics 2'
     )""",
-    """CREATE TRIGGER articles_search_fts_insert AFTER INSERT ON articles_searchentry BEGIN
+    """CREATE TRIGGER articles_search_fts_insert AFTER INSERT ON articles_searchdocument BEGIN
         INSERT INTO articles_search_fts(rowid, title_words, body_words)
-        VALUES (new.id, new.title_words, new.body_words);
+        VALUES (new.entry_id, new.title_words, new.body_words);
     END""",
-    """CREATE TRIGGER articles_search_fts_delete AFTER DELETE ON articles_searchentry BEGIN
+    """CREATE TRIGGER articles_search_fts_delete AFTER DELETE ON articles_searchdocument BEGIN
         INSERT INTO articles_search_fts(articles_search_fts, rowid, title_words, body_words)
-        VALUES ('delete', old.id, old.title_words, old.body_words);
+        VALUES ('delete', old.entry_id, old.title_words, old.body_words);
     END""",
-    """CREATE TRIGGER articles_search_fts_update AFTER UPDATE ON articles_searchentry BEGIN
+    """CREATE TRIGGER articles_search_fts_update AFTER UPDATE ON articles_searchdocument BEGIN
         INSERT INTO articles_search_fts(articles_search_fts, rowid, title_words, body_words)
-        VALUES ('delete', old.id, old.title_words, old.body_words);
+        VALUES ('delete', old.entry_id, old.title_words, old.body_words);
         INSERT INTO articles_search_fts(rowid, title_words, body_words)
-        VALUES (new.id, new.title_words, new.body_words);
+        VALUES (new.entry_id, new.title_words, new.body_words);
     END""",
 ]
 SQLITE_BACKWARD = [

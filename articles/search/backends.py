@@ -1,7 +1,6 @@
 """Full-text matching and ranking, one way per database.
 
-Both receive the filtered candidate entries as a queryset and the parsed
-query, and return (total, [(entry_id, score)]) best first. Only words made of
+Both receive the filters (service.SearchFilters) and the parsed query, and return (total, [(entry_id, score)]) best first. Only words made of
 letters and digits reach the database, always as quoted terms, so no query
 operator a reader types (& | ! : * ( ) NEAR AND OR NOT …) is ever interpreted.
 """
@@ -14,6 +13,10 @@ from django.db.models.functions import Cast
 # Ranking cost grows with the number of matches: rank only the newest
 # RANK_WINDOW matches (the count stays exact).
 RANK_WINDOW = 2000
+SQLITE_RANK_WINDOW = 300
+# Counts stop here: "1000+" is all a reader needs, and counting every one of
+# tens of thousands of matches costs more than finding the first ten.
+COUNT_CAP = 1000
 
 
 def _quote_pg(word):
@@ -36,10 +39,11 @@ def fts5_query(query):
     return " AND ".join(parts)
 
 
-def search_postgres(entries, query, limit, offset):
+def search_postgres(filters, query, limit, offset):
+    entries = filters.queryset()
     tsquery = SearchQuery(postgres_tsquery(query), search_type="raw", config="simple")
     matches = entries.filter(search_vector=tsquery)
-    total = matches.count()
+    total = matches.values("pk")[: COUNT_CAP + 1].count()
     window = matches.order_by(F("sort_date").desc(nulls_last=True)).values("pk")[:RANK_WINDOW]
     ranked = (
         matches.filter(pk__in=window)
@@ -50,27 +54,50 @@ def search_postgres(entries, query, limit, offset):
     return total, list(ranked)
 
 
-def search_sqlite(entries, query, limit, offset):
-    candidates_sql, params = entries.values("pk").query.sql_with_params()
+# CROSS JOIN keeps SQLite from starting at the entries table: the FTS match
+# narrows first, then each match's entry is checked by rowid.
+_FTS_JOIN = (
+    "FROM articles_search_fts CROSS JOIN articles_searchentry e "
+    "ON e.id = articles_search_fts.rowid "
+    "WHERE articles_search_fts MATCH %s AND {conditions}"
+)
+
+
+def search_sqlite(filters, query, limit, offset):
+    conditions, params = filters.sql("e")
     match = fts5_query(query)
-    base = (
-        "FROM articles_search_fts JOIN articles_searchentry e ON e.id = articles_search_fts.rowid "
-        f"WHERE articles_search_fts MATCH %s AND e.id IN ({candidates_sql})"
-    )
+    joined = _FTS_JOIN.format(conditions=conditions)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", [match, *params])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 {joined} LIMIT %s)", [match, *params, COUNT_CAP + 1]
+        )
         total = cursor.fetchone()[0]
         # bm25 is negative, lower is better; the boost shrinks weaker kinds.
+        # Rank the best matches by text alone first (FTS5 does that fast), then
+        # filter and boost those; only when the filters leave too few of them
+        # is every match ranked.
+        window = max(SQLITE_RANK_WINDOW, 3 * (offset + limit))
         cursor.execute(
-            "SELECT e.id, bm25(articles_search_fts, 10.0, 1.0) * e.boost AS score "
-            f"{base} ORDER BY score, e.sort_date DESC, e.id DESC LIMIT %s OFFSET %s",
-            [match, *params, limit, offset],
+            "SELECT e.id, best.score * e.boost AS score FROM ("
+            "  SELECT rowid, bm25(articles_search_fts, 10.0, 1.0) AS score"
+            "  FROM articles_search_fts WHERE articles_search_fts MATCH %s"
+            "  ORDER BY score LIMIT %s"
+            f") AS best CROSS JOIN articles_searchentry e ON e.id = best.rowid WHERE {conditions} "
+            "ORDER BY score, e.sort_date DESC, e.id DESC LIMIT %s OFFSET %s",
+            [match, window, *params, limit, offset],
         )
-        rows = [(pk, -score) for pk, score in cursor.fetchall()]
-    return total, rows
+        rows = cursor.fetchall()
+        if len(rows) < limit and min(total, COUNT_CAP) > offset + len(rows):
+            cursor.execute(
+                f"SELECT e.id, bm25(articles_search_fts, 10.0, 1.0) * e.boost AS score {joined} "
+                "ORDER BY score, e.sort_date DESC, e.id DESC LIMIT %s OFFSET %s",
+                [match, *params, limit, offset],
+            )
+            rows = cursor.fetchall()
+    return total, [(pk, -score) for pk, score in rows]
 
 
-def search(entries, query, limit, offset):
+def search(filters, query, limit, offset):
     if connection.vendor == "postgresql":
-        return search_postgres(entries, query, limit, offset)
-    return search_sqlite(entries, query, limit, offset)
+        return search_postgres(filters, query, limit, offset)
+    return search_sqlite(filters, query, limit, offset)

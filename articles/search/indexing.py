@@ -10,10 +10,9 @@ import threading
 import time
 from contextlib import contextmanager
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
-from articles.models import Article, SearchEntry, Status
+from articles.models import Article, SearchDocument, SearchEntry, Status
 from articles.richtext import paragraphs_from_html
 
 from .segment import add_user_words, index_words, load_user_words
@@ -137,6 +136,31 @@ def district_entry(district):
 
 
 BUILDERS = {"article": article_entry, "programme": programme_entry, "district": district_entry}
+TEXT_FIELDS = ("body", "title_words", "body_words")
+
+# Title words weigh more than body words; `simple` keeps the words as they are.
+POSTGRES_VECTOR_SQL = """
+    UPDATE articles_searchentry AS e
+    SET search_vector = setweight(to_tsvector('simple', d.title_words), 'A')
+                     || setweight(to_tsvector('simple', d.body_words), 'B')
+    FROM articles_searchdocument AS d
+    WHERE d.entry_id = e.id
+"""
+
+
+def _split(values):
+    text = {name: values.pop(name) for name in TEXT_FIELDS}
+    return values, text
+
+
+def _update_vectors(entry_id=None):
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if entry_id is None:
+            cursor.execute(POSTGRES_VECTOR_SQL)
+        else:
+            cursor.execute(POSTGRES_VECTOR_SQL + " AND e.id = %s", [entry_id])
 
 
 def kind_of(obj):
@@ -147,24 +171,17 @@ def index_object(obj):
     """Write (or rewrite) the index entry of one article, programme or district."""
     kind = kind_of(obj)
     ensure_user_words()
-    values = BUILDERS[kind](obj)
+    values, text = _split(BUILDERS[kind](obj))
     entry, _ = SearchEntry.objects.update_or_create(
         kind=kind, object_id=obj.pk, defaults={**values, "boost": BOOST[kind]}
     )
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk=entry.pk).update(search_vector=weighted_vector())
+    SearchDocument.objects.update_or_create(entry=entry, defaults=text)
+    _update_vectors(entry.pk)
     return entry
 
 
 def remove_object(kind, pk):
     SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
-
-
-def weighted_vector():
-    """Title words weigh more than body words; `simple` keeps the words as they are."""
-    return SearchVector("title_words", weight="A", config="simple") + SearchVector(
-        "body_words", weight="B", config="simple"
-    )
 
 
 def querysets():
@@ -190,23 +207,28 @@ def rebuild(progress=None, chunk_size=500):
     for kind, queryset in querysets().items():
         batch = []
         for obj in queryset.order_by("pk").iterator(chunk_size=chunk_size):
-            batch.append(
-                SearchEntry(kind=kind, object_id=obj.pk, boost=BOOST[kind], **BUILDERS[kind](obj))
-            )
+            batch.append((obj.pk, _split(BUILDERS[kind](obj))))
             if len(batch) >= chunk_size:
-                SearchEntry.objects.bulk_create(batch)
-                total += len(batch)
-                if progress:
-                    progress(len(batch))
+                total += _write_batch(kind, batch, progress)
                 batch = []
         if batch:
-            SearchEntry.objects.bulk_create(batch)
-            total += len(batch)
-            if progress:
-                progress(len(batch))
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.update(search_vector=weighted_vector())
+            total += _write_batch(kind, batch, progress)
+    _update_vectors()
     return total
+
+
+def _write_batch(kind, batch, progress):
+    entries = SearchEntry.objects.bulk_create(
+        SearchEntry(kind=kind, object_id=pk, boost=BOOST[kind], **values)
+        for pk, (values, _) in batch
+    )
+    SearchDocument.objects.bulk_create(
+        SearchDocument(entry=entry, **text)
+        for entry, (_, (_, text)) in zip(entries, batch, strict=True)
+    )
+    if progress:
+        progress(len(batch))
+    return len(batch)
 
 
 def count_items():

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
@@ -49,8 +50,16 @@ class SearchResults:
     per_page: int = 10
 
     @property
+    def total_is_capped(self):
+        return self.total > backends.COUNT_CAP
+
+    @property
+    def total_display(self):
+        return f"{backends.COUNT_CAP}+" if self.total_is_capped else str(self.total)
+
+    @property
     def num_pages(self):
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-min(self.total, backends.COUNT_CAP) // self.per_page))
 
     @property
     def has_previous(self):
@@ -61,27 +70,57 @@ class SearchResults:
         return self.page < min(self.num_pages, MAX_PAGE)
 
 
-def visible_entries():
-    """Entries a visitor may find now; articles follow their schedule and expiry."""
-    now = timezone.now()
-    return SearchEntry.objects.filter(
-        Q(status=Status.PUBLISHED)
-        & (~Q(kind=SearchEntry.Kind.ARTICLE) | Q(published_at__lte=now))
-        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    )
+@dataclass
+class SearchFilters:
+    """Which entries a search may return: visibility plus the reader's filters."""
 
+    district: str | None = None
+    tag: str | None = None
+    year: int | None = None
+    kinds: list | None = None
+    include_unpublished: bool = False
 
-def filtered_entries(district=None, tag=None, year=None, kinds=None, include_unpublished=False):
-    entries = SearchEntry.objects.all() if include_unpublished else visible_entries()
-    if district:
-        entries = entries.filter(district_slugs__contains=f" {district} ")
-    if tag:
-        entries = entries.filter(tag_slugs__contains=f" {tag} ")
-    if year:
-        entries = entries.filter(year=year)
-    if kinds:
-        entries = entries.filter(kind__in=kinds)
-    return entries
+    def queryset(self):
+        entries = SearchEntry.objects.all()
+        if not self.include_unpublished:
+            now = timezone.now()
+            entries = entries.filter(
+                Q(status=Status.PUBLISHED)
+                & (~Q(kind=SearchEntry.Kind.ARTICLE) | Q(published_at__lte=now))
+                & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            )
+        if self.district:
+            entries = entries.filter(district_slugs__contains=f" {self.district} ")
+        if self.tag:
+            entries = entries.filter(tag_slugs__contains=f" {self.tag} ")
+        if self.year:
+            entries = entries.filter(year=self.year)
+        if self.kinds:
+            entries = entries.filter(kind__in=self.kinds)
+        return entries
+
+    def sql(self, alias="e"):
+        """The same conditions as SQL on `alias`, for the SQLite FTS5 query
+        (inline conditions are about twice as fast there as `id IN (subquery)`)."""
+        clauses, params = [], []
+        if not self.include_unpublished:
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            clauses.append(
+                f"{alias}.status = %s AND ({alias}.kind <> %s OR {alias}.published_at <= %s)"
+                f" AND ({alias}.expires_at IS NULL OR {alias}.expires_at > %s)"
+            )
+            params += [Status.PUBLISHED, SearchEntry.Kind.ARTICLE, now, now]
+        for column, value in (("district_slugs", self.district), ("tag_slugs", self.tag)):
+            if value:
+                clauses.append(f"instr({alias}.{column}, %s) > 0")
+                params.append(f" {value} ")
+        if self.year:
+            clauses.append(f"{alias}.year = %s")
+            params.append(self.year)
+        if self.kinds:
+            clauses.append(f"{alias}.kind IN ({', '.join(['%s'] * len(self.kinds))})")
+            params += list(self.kinds)
+        return " AND ".join(clauses) or "1 = 1", params
 
 
 def search(
@@ -101,8 +140,8 @@ def search(
     results = SearchResults(query=query, page=page, per_page=per_page)
     if query.empty:
         return results
-    entries = filtered_entries(district, tag, year, kinds, include_unpublished)
-    results.total, rows = backends.search(entries, query, per_page, (page - 1) * per_page)
+    filters = SearchFilters(district, tag, year, kinds, include_unpublished)
+    results.total, rows = backends.search(filters, query, per_page, (page - 1) * per_page)
     results.hits = _hits(rows, query)
     return results
 
@@ -114,8 +153,8 @@ def matching_ids(kind, text, include_unpublished=True):
     query = parse_query(text)
     if query.empty:
         return None
-    entries = filtered_entries(kinds=[kind], include_unpublished=include_unpublished)
-    _, rows = backends.search(entries, query, ADMIN_LIMIT, 0)
+    filters = SearchFilters(kinds=[kind], include_unpublished=include_unpublished)
+    _, rows = backends.search(filters, query, ADMIN_LIMIT, 0)
     by_pk = dict(
         SearchEntry.objects.filter(pk__in=[pk for pk, _ in rows]).values_list("pk", "object_id")
     )
@@ -135,7 +174,7 @@ def _objects(kind, ids):
 
 
 def _hits(rows, query):
-    entries = SearchEntry.objects.in_bulk([pk for pk, _ in rows])
+    entries = SearchEntry.objects.select_related("document").in_bulk([pk for pk, _ in rows])
     wanted = {}
     for pk, _ in rows:
         if pk in entries:
@@ -153,7 +192,7 @@ def _hits(rows, query):
                 kind=entry.kind,
                 obj=obj,
                 title_html=highlight(entry.title, terms),
-                snippet_html=snippet(entry.body, terms),
+                snippet_html=snippet(entry.document.body, terms),
                 date=entry.sort_date,
                 score=score,
             )

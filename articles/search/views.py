@@ -72,7 +72,8 @@ def search_json(request):
     return JsonResponse(
         {
             "query": results.query.text,
-            "total": results.total,
+            "total": min(results.total, service.backends.COUNT_CAP),
+            "total_is_capped": results.total_is_capped,
             "page": results.page,
             "num_pages": results.num_pages,
             "results": [
