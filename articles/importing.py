@@ -357,7 +357,7 @@ class Importer:
         self._apply_options(article)
         if options.suggest_programmes:
             result.suggested_programmes = self._suggest_programmes(article, parsed)
-        index_object(article)
+        index_object(article, new=existing is None)
         result.slug, result.url = article.slug, article.get_absolute_url()
 
     def _apply_options(self, article):

@@ -248,6 +248,7 @@ def main():
     parser.add_argument("--postgres", metavar="URL", help="benchmark on PostgreSQL (admin URL)")
     parser.add_argument("--articles", type=int, help="default: 20,000 SQLite, 100,000 PostgreSQL")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
     count = args.articles or (100_000 if args.postgres else 20_000)
 
@@ -284,8 +285,10 @@ def main():
         print(f"icontains / search at p95: {like_p95 / search_p95:.1f}x")
         print("matches:", ", ".join(f"{q} {n}" for q, n in totals.items()))
     finally:
-        if scratch:
+        if scratch and not args.keep:
             drop_scratch(args.postgres, scratch)
+        elif scratch:
+            print(f"kept database {scratch}")
 
 
 if __name__ == "__main__":

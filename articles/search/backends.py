@@ -5,10 +5,7 @@ letters and digits reach the database, always as quoted terms, so no query
 operator a reader types (& | ! : * ( ) NEAR AND OR NOT …) is ever interpreted.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField
-from django.db.models.functions import Cast
 
 # Ranking cost grows with the number of matches: rank only the newest
 # RANK_WINDOW matches (the count stays exact).
@@ -40,18 +37,30 @@ def fts5_query(query):
 
 
 def search_postgres(filters, query, limit, offset):
-    entries = filters.queryset()
-    tsquery = SearchQuery(postgres_tsquery(query), search_type="raw", config="simple")
-    matches = entries.filter(search_vector=tsquery)
-    total = matches.values("pk")[: COUNT_CAP + 1].count()
-    window = matches.order_by(F("sort_date").desc(nulls_last=True)).values("pk")[:RANK_WINDOW]
-    ranked = (
-        matches.filter(pk__in=window)
-        .annotate(score=SearchRank(F("search_vector"), tsquery) * Cast("boost", FloatField()))
-        .order_by("-score", F("sort_date").desc(nulls_last=True), "-pk")
-        .values_list("pk", "score")[offset : offset + limit]
+    conditions, params = filters.sql("e")
+    tsquery = postgres_tsquery(query)
+    matched = (
+        "FROM articles_searchentry e, to_tsquery('simple', %s) q "
+        f"WHERE e.search_vector @@ q AND {conditions}"
     )
-    return total, list(ranked)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 {matched} LIMIT %s) AS capped",
+            [tsquery, *params, COUNT_CAP + 1],
+        )
+        total = cursor.fetchone()[0]
+        # Rank only the newest RANK_WINDOW matches: for common words PostgreSQL
+        # walks the sort_date index and stops there, instead of ranking every match.
+        cursor.execute(
+            "SELECT id, ts_rank(search_vector, q) * boost AS score FROM ("
+            f"  SELECT e.id, e.search_vector, e.boost, e.sort_date, q {matched}"
+            "  ORDER BY e.sort_date DESC LIMIT %s"
+            ") AS newest "
+            "ORDER BY score DESC, sort_date DESC, id DESC LIMIT %s OFFSET %s",
+            [tsquery, *params, RANK_WINDOW, limit, offset],
+        )
+        rows = cursor.fetchall()
+    return total, rows
 
 
 # CROSS JOIN keeps SQLite from starting at the entries table: the FTS match

@@ -167,15 +167,21 @@ def kind_of(obj):
     return obj._meta.model_name if obj._meta.model_name in BUILDERS else None
 
 
-def index_object(obj):
-    """Write (or rewrite) the index entry of one article, programme or district."""
+def index_object(obj, new=False):
+    """Write (or rewrite) the index entry of one article, programme or district.
+    `new=True` (an item just created) skips looking for an existing entry."""
     kind = kind_of(obj)
     ensure_user_words()
     values, text = _split(BUILDERS[kind](obj))
-    entry, _ = SearchEntry.objects.update_or_create(
-        kind=kind, object_id=obj.pk, defaults={**values, "boost": BOOST[kind]}
-    )
-    SearchDocument.objects.update_or_create(entry=entry, defaults=text)
+    values["boost"] = BOOST[kind]
+    if new:
+        entry = SearchEntry.objects.create(kind=kind, object_id=obj.pk, **values)
+        SearchDocument.objects.create(entry=entry, **text)
+    else:
+        entry, _ = SearchEntry.objects.update_or_create(
+            kind=kind, object_id=obj.pk, defaults=values
+        )
+        SearchDocument.objects.update_or_create(entry=entry, defaults=text)
     _update_vectors(entry.pk)
     return entry
 
