@@ -25,7 +25,7 @@ from .enumerations import find_enumerations
 from .models import Article, ArticleSection, Byline, Status
 from .parsing import ArticleFormatError, decode_article_bytes, parse_article
 from .richtext import html_from_paragraphs
-from .search.indexing import index_object, signals_paused
+from .search.indexing import index_new_objects, index_object, signals_paused
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED = (
     "created",
@@ -190,6 +190,8 @@ class Importer:
         self.labels = frozenset(self.districts)
         self.keep_results = keep_results
         self.existing = {}
+        self.deferred = False
+        self._discard_pending()
 
     def run(self, paths, progress=None):
         """Import every file under `paths`; `progress` is called once per file."""
@@ -218,21 +220,52 @@ class Importer:
             self._run_batch(batch, report, progress)
 
     def _run_batch(self, batch, report, progress):
-        """Look the whole batch up in two queries, then write file by file."""
+        """Look the whole batch up in two queries, write each file's article,
+        then the bodies and index entries of new articles in a few bulk INSERTs."""
         self._prepare(batch)
+        try:
+            results = self._write_batch(batch, report, deferred=True)
+        except DatabaseError:
+            # The batch could not be written together: write it file by file,
+            # so only a file the database refuses fails.
+            self._discard_pending()
+            self._lookup_existing(batch)
+            results = self._write_batch(batch, report, deferred=False)
+        for result in results:
+            report.add(result)
+            if progress:
+                progress(result)
+
+    def _write_batch(self, batch, report, deferred):
+        self.deferred = deferred
+        results = []
         with transaction.atomic():
             for item in batch:
                 result = item.result or self._write(item)
-                report.add(result)
-                if progress:
-                    progress(result)
+                results.append(result)
                 if result.action == FAILED and self.options.strict:
+                    for done in results:
+                        report.add(done)
                     raise StrictStop
+            self._flush()
+        return results
+
+    def _flush(self):
+        """Write what new articles of this batch still need, in bulk."""
+        ArticleSection.objects.bulk_create(self.pending["sections"])
+        Byline.objects.bulk_create(self.pending["bylines"])
+        Article.districts.through.objects.bulk_create(self.pending["links"])
+        index_new_objects(self.pending["created"])
+        self._discard_pending()
+
+    def _discard_pending(self):
+        self.pending = {"sections": [], "bylines": [], "links": [], "created": []}
 
     def import_one(self, path):
         batch = [self._read(path)]
         self._prepare(batch)
-        return batch[0].result or self._write(batch[0])
+        results = self._write_batch(batch, ImportReport(), deferred=False)
+        return results[0]
 
     def _read(self, path):
         item = _Pending(path=path, name="<stdin>" if path == STDIN else str(path))
@@ -267,13 +300,16 @@ class Importer:
         for item in pending:
             if item.result is None:
                 self._parse(item)
-        keys = {item.key for item in pending if item.result is None}
+        self._lookup_existing(batch)
+        for item in batch:
+            item.data = b""  # parsed now; keep memory flat
+
+    def _lookup_existing(self, batch):
+        keys = {item.key for item in batch if item.result is None and item.key}
         self.existing = {
             article.import_key: article
             for article in Article.objects.filter(import_key__in=keys).order_by()
         }
-        for item in batch:
-            item.data = b""  # parsed now; keep memory flat
 
     def _parse(self, item):
         try:
@@ -344,20 +380,34 @@ class Importer:
         )
         if existing is None:
             article.save()
-            self._write_body(article, sections, parsed.bylines, replace=False)
+            bylines = self._write_body(
+                article, sections, parsed.bylines, replace=False, defer=self.deferred
+            )
         else:
             # An update replaces text editors may know: keep it as a version
             # they can compare with and restore from.
             with reversion.create_revision():
                 reversion.set_comment(f"导入更新：{article.source_file}")
                 article.save()
-                self._write_body(article, sections, parsed.bylines, replace=True)
+                bylines = self._write_body(article, sections, parsed.bylines, replace=True)
         # A later file in this batch with the same identity updates this article.
         self.existing[key] = article
         self._apply_options(article)
         if options.suggest_programmes:
             result.suggested_programmes = self._suggest_programmes(article, parsed)
-        index_object(article, new=existing is None)
+        # What the index reads is in memory already: spare it the queries.
+        cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache.update(
+            sections=sections,
+            bylines=bylines,
+            districts=list({s.district_id: s.district for s in sections if s.district}.values()),
+        )
+        if existing is None and not options.tags:
+            cache["tags"] = []
+        if existing is None and self.deferred:
+            self.pending["created"].append(article)  # indexed with the batch
+        else:
+            index_object(article, new=existing is None)
         result.slug, result.url = article.slug, article.get_absolute_url()
 
     def _apply_options(self, article):
@@ -369,33 +419,42 @@ class Importer:
 
     def _sections(self, parsed):
         """Unsaved section rows for the parsed body, districts resolved."""
-        return [
-            ArticleSection(
+        rows = []
+        for position, section in enumerate(parsed.sections):
+            row = ArticleSection(
                 position=position,
                 district=self.districts.get(normalize_district_label(section.district_label)),
                 district_label=section.district_label,
                 heading=section.heading,
                 body=html_from_paragraphs(section.paragraphs),
             )
-            for position, section in enumerate(parsed.sections)
-        ]
+            row.plain_paragraphs = section.paragraphs  # for the search index
+            rows.append(row)
+        return rows
 
-    def _write_body(self, article, sections, bylines, replace):
+    def _write_body(self, article, sections, bylines, replace, defer=False):
+        """Write the body rows, or with `defer` queue them for the batch's flush."""
         if replace:
             ArticleSection.objects.filter(article=article).delete()
             Byline.objects.filter(article=article).delete()
             Article.districts.through.objects.filter(article=article).delete()
         for section in sections:
             section.article = article
-        ArticleSection.objects.bulk_create(sections)
-        Byline.objects.bulk_create(
+        byline_rows = [
             Byline(article=article, position=i, kind=b.kind, role=b.role, name=b.name)
             for i, b in enumerate(bylines)
-        )
+        ]
         district_ids = dict.fromkeys(s.district_id for s in sections if s.district_id)
-        Article.districts.through.objects.bulk_create(
-            Article.districts.through(article=article, district_id=pk) for pk in district_ids
-        )
+        links = [Article.districts.through(article=article, district_id=pk) for pk in district_ids]
+        if defer:
+            self.pending["sections"] += sections
+            self.pending["bylines"] += byline_rows
+            self.pending["links"] += links
+            return byline_rows
+        ArticleSection.objects.bulk_create(sections)
+        Byline.objects.bulk_create(byline_rows)
+        Article.districts.through.objects.bulk_create(links)
+        return byline_rows
 
     def _enumerations(self, parsed):
         return [

@@ -38,6 +38,9 @@ class TaggedItem(GenericTaggedItemBase):
     ranked together by shared tags."""
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
+    # The same type as every primary key here (BigAutoField): an integer column
+    # would make PostgreSQL cast in each join and skip the index.
+    object_id = models.BigIntegerField("对象编号", db_index=True)
 
     class Meta:
         verbose_name = "标签关联"

@@ -162,10 +162,19 @@ class ProgrammeAdmin(
 
     @admin.action(description="发布所选举措", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        count = queryset.exclude(status=Status.PUBLISHED).update(status=Status.PUBLISHED)
+        count = self._set_status(queryset.exclude(status=Status.PUBLISHED), Status.PUBLISHED)
         self.message_user(request, f"已发布 {count} 项举措。", messages.SUCCESS)
 
     @admin.action(description="撤下所选举措", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        count = queryset.filter(status=Status.PUBLISHED).update(status=Status.UNPUBLISHED)
+        count = self._set_status(queryset.filter(status=Status.PUBLISHED), Status.UNPUBLISHED)
         self.message_user(request, f"已撤下 {count} 项举措。", messages.SUCCESS)
+
+    def _set_status(self, queryset, status):
+        """Save one by one, so versions and the search index follow."""
+        count = 0
+        for programme in queryset:
+            programme.status = status
+            programme.save(update_fields=["status", "updated_at"])
+            count += 1
+        return count

@@ -177,3 +177,29 @@ def test_suggest_programmes_invents_nothing_without_enumerations(districts, tmp_
     )
     run(path, "--campaign", "c2021", "--suggest-programmes", verbosity=0)
     assert not Programme.objects.exists()
+
+
+def test_a_batch_the_database_refuses_is_retried_file_by_file(
+    districts, seed_path, tmp_path, monkeypatch
+):
+    """Bodies of a batch are written together; if that fails, each file is
+    written on its own, so good files still land whole."""
+    from django.db import DatabaseError
+
+    from articles import importing
+
+    calls = {"n": 0}
+    original = importing.Importer._flush
+
+    def flaky_flush(self):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise DatabaseError("simulated failure")
+        return original(self)
+
+    monkeypatch.setattr(importing.Importer, "_flush", flaky_flush)
+    other = write(tmp_path, "other.txt", "另一篇稿件\n发布时间:2021-03-12\n\n正文。")
+    out, _ = run(seed_path, other)
+    assert "created 2" in out
+    assert all(a.sections.exists() for a in Article.objects.all())
+    assert Article.objects.count() == 2

@@ -15,7 +15,7 @@ from django.db import connection
 from articles.models import Article, SearchDocument, SearchEntry, Status
 from articles.richtext import paragraphs_from_html
 
-from .segment import add_user_words, index_words, load_user_words
+from .segment import add_user_words, index_text, load_user_words
 
 # Articles are the reporting; programme and district pages summarise them, so
 # an article that matches as well ranks first.
@@ -57,7 +57,7 @@ def _slugs(items):
 
 
 def _words(text):
-    return " ".join(index_words(text))
+    return index_text(text)
 
 
 def article_entry(article):
@@ -67,7 +67,11 @@ def article_entry(article):
     add_user_words(tag.name for tag in tags)
     parts = [article.summary]
     for section in sections:
-        parts += [section.district_label, section.heading, *paragraphs_from_html(section.body)]
+        # The importer hands over the paragraphs it parsed; others parse the HTML.
+        paragraphs = getattr(section, "plain_paragraphs", None)
+        if paragraphs is None:
+            paragraphs = paragraphs_from_html(section.body)
+        parts += [section.district_label, section.heading, *paragraphs]
     parts.append(article.closing_slogan)
     body = "\n".join(p for p in parts if p)
     names = [byline.name for byline in article.bylines.all()]
@@ -184,6 +188,28 @@ def index_object(obj, new=False):
         SearchDocument.objects.update_or_create(entry=entry, defaults=text)
     _update_vectors(entry.pk)
     return entry
+
+
+def index_new_objects(objects):
+    """Index items created in bulk (the importer): two INSERTs for all of them."""
+    if not objects:
+        return
+    ensure_user_words()
+    pairs = [(obj.pk, _split(BUILDERS[kind_of(obj)](obj))) for obj in objects]
+    kind = kind_of(objects[0])
+    entries = SearchEntry.objects.bulk_create(
+        SearchEntry(kind=kind, object_id=pk, boost=BOOST[kind], **values)
+        for pk, (values, _) in pairs
+    )
+    SearchDocument.objects.bulk_create(
+        SearchDocument(entry=entry, **text)
+        for entry, (_, (_, text)) in zip(entries, pairs, strict=True)
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                POSTGRES_VECTOR_SQL + " AND e.id = ANY(%s)", [[entry.pk for entry in entries]]
+            )
 
 
 def remove_object(kind, pk):

@@ -52,9 +52,16 @@ def _words(tokens):
     return [t for t in (token.strip() for token in tokens) if t and _WORD.search(t)]
 
 
+def index_text(text):
+    """`text` as space-separated words for the index, with the shorter words
+    inside longer ones (滨江区 also gives 滨江), so partial names are found.
+    Punctuation tokens are left in: both databases' tokenizers drop them, and
+    filtering them here would cost more than the rest of indexing."""
+    return " ".join(rjieba.cut_for_search(normalize(text), True))
+
+
 def index_words(text):
-    """Words of `text` for the index, with the shorter words inside longer ones
-    (滨江区 also gives 滨江), so partial names are found."""
+    """The words of `text` for the index, as a list (punctuation removed)."""
     return _words(rjieba.cut_for_search(normalize(text), True))
 
 

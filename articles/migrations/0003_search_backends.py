@@ -48,7 +48,7 @@ def run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0003_search_entry")]
+    dependencies = [("articles", "0002_initial")]
 
     operations = [
         migrations.RunPython(
