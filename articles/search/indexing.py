@@ -102,7 +102,7 @@ def programme_entry(programme):
     parts += [f.source_text for f in programme.figures.all()]
     parts += [f"{e.date_text} {e.title}" for e in programme.events.all()]
     body = "\n".join(p for p in parts if p)
-    title = f"{programme.district.name}“{programme.name}”"
+    title = f"{programme.district.name} · {programme.name}"
     extra = " ".join([*(t.name for t in tags), programme.district.name, programme.campaign.title])
     return {
         "title": title[:300],

@@ -172,7 +172,7 @@ def _hits(rows, query):
             SearchHit(
                 kind=entry.kind,
                 obj=obj,
-                title_html=highlight(entry.title, terms),
+                title_html=typeset(highlight(entry.title, terms)),
                 snippet_html=snippet(entry.document.body, terms),
                 date=entry.sort_date,
                 score=score,
@@ -210,7 +210,11 @@ def snippet(text, terms):
     passage = text[start : start + SNIPPET_LENGTH]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + SNIPPET_LENGTH < len(text) else ""
-    html = f"{prefix}{highlight(passage, terms)}{suffix}"
+    return typeset(f"{prefix}{highlight(passage, terms)}{suffix}")
+
+
+def typeset(html):
+    """Chinese display punctuation, as on every page (ZH_FULLWIDTH_PUNCTUATION)."""
     if getattr(settings, "ZH_FULLWIDTH_PUNCTUATION", True):
         html = typeset_html(html)
     return mark_safe(html)
