@@ -10,6 +10,7 @@ from reversion.admin import VersionAdmin
 from districts.admin_scoping import DistrictScopedAdminMixin
 from districts.permissions import own_district_ids, sees_all_districts
 
+from .admin_forms import RequestFormMixin
 from .admin_versions import VersionCompareMixin
 from .models import Article, ArticleRedirect, ArticleSection, Byline, Status, Tag
 from .search.admin import SearchServiceAdminMixin
@@ -161,7 +162,11 @@ class TagActionForm(admin.helpers.ActionForm):
 
 @admin.register(Article)
 class ArticleAdmin(
-    SearchServiceAdminMixin, DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin
+    RequestFormMixin,
+    SearchServiceAdminMixin,
+    DistrictScopedAdminMixin,
+    VersionCompareMixin,
+    VersionAdmin,
 ):
     search_kind = "article"
     form = ArticleAdminForm
@@ -218,15 +223,6 @@ class ArticleAdmin(
         ),
     ]
     district_scope = "districts"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-
-        class RequestForm(form_class):
-            def __init__(self, *args, **form_kwargs):
-                super().__init__(*args, request=request, **form_kwargs)
-
-        return RequestForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("districts", "tags")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, ListView, TemplateView
 
-from config.seo import PageMeta, PageMetaMixin, describe, pub_date
+from config.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import Campaign, District, Programme
 from districts.permissions import scoped_articles
 
@@ -157,15 +157,10 @@ class ArticleDetailView(PageMetaMixin, DetailView):
     def get_page_meta(self, context):
         article = self.object
         body = " ".join(section.body for section in article.sections.all())
-        return PageMeta(
-            title=article.title,
+        return article_page_meta(
+            article,
             description=article.summary or describe(body),
-            og_type="article",
             keywords=[tag.name for tag in article.tags.all()],
-            article_title=article.title,
-            pub_date=pub_date(article.published_at, article.published_time_known),
-            content_source=article.source,
-            author=" ".join(byline.name for byline in article.authors),
         )
 
     def neighbours(self):

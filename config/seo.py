@@ -72,3 +72,18 @@ class PageMetaMixin:
                 f"{settings.SITE_NAME}：杭州市各城区党史学习教育的报道、举措与城区资料。"
             )
         return meta
+
+
+def article_page_meta(article, **fields):
+    """PageMeta for a page built on an article (the article page, a report)."""
+    return PageMeta(
+        **{
+            "title": article.title,
+            "og_type": "article",
+            "article_title": article.title,
+            "pub_date": pub_date(article.published_at, article.published_time_known),
+            "content_source": article.source,
+            "author": " ".join(byline.name for byline in article.authors),
+            **fields,
+        }
+    )

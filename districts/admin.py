@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from articles.admin_forms import RequestFormMixin
 from articles.admin_versions import VersionCompareMixin
 from articles.models import Status
 from articles.search.admin import SearchServiceAdminMixin
@@ -119,7 +120,11 @@ class ProgrammeAdminForm(forms.ModelForm):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
-    SearchServiceAdminMixin, DistrictScopedAdminMixin, VersionCompareMixin, VersionAdmin
+    RequestFormMixin,
+    SearchServiceAdminMixin,
+    DistrictScopedAdminMixin,
+    VersionCompareMixin,
+    VersionAdmin,
 ):
     search_kind = "programme"
     form = ProgrammeAdminForm
@@ -133,15 +138,6 @@ class ProgrammeAdmin(
     actions = ["publish_selected", "unpublish_selected"]
     show_facets = admin.ShowFacets.ALWAYS
     district_scope = "district"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-
-        class RequestForm(form_class):
-            def __init__(self, *args, **form_kwargs):
-                super().__init__(*args, request=request, **form_kwargs)
-
-        return RequestForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 from articles.models import Article, ArticleSection
 from articles.preview import PreviewMixin
 from articles.related import related_items
-from config.seo import PageMeta, PageMetaMixin, describe, pub_date
+from config.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 
 from .models import Campaign, District, Programme
 from .permissions import ALL_DISTRICTS_PERMISSION, scoped_programmes
@@ -106,15 +106,11 @@ class CampaignReportView(PageMetaMixin, DetailView):
 
     def get_page_meta(self, context):
         campaign, article = self.object, context["article"]
-        return PageMeta(
+        return article_page_meta(
+            article,
             title=f"{campaign.year}年{campaign.title}",
             description=describe(campaign.summary),
-            og_type="article",
             keywords=[tag.name for tag in campaign.tags.all()],
-            article_title=article.title,
-            pub_date=pub_date(article.published_at, article.published_time_known),
-            content_source=article.source,
-            author=" ".join(byline.name for byline in article.authors),
         )
 
     def get_queryset(self):

@@ -195,8 +195,17 @@ def index_new_objects(objects):
     if not objects:
         return
     ensure_user_words()
-    pairs = [(obj.pk, _split(BUILDERS[kind_of(obj)](obj))) for obj in objects]
     kind = kind_of(objects[0])
+    entries = _bulk_write(kind, [(obj.pk, _split(BUILDERS[kind](obj))) for obj in objects])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                POSTGRES_VECTOR_SQL + " AND e.id = ANY(%s)", [[entry.pk for entry in entries]]
+            )
+
+
+def _bulk_write(kind, pairs):
+    """Insert entries and their documents for [(object id, (values, text))]."""
     entries = SearchEntry.objects.bulk_create(
         SearchEntry(kind=kind, object_id=pk, boost=BOOST[kind], **values)
         for pk, (values, _) in pairs
@@ -205,11 +214,7 @@ def index_new_objects(objects):
         SearchDocument(entry=entry, **text)
         for entry, (_, (_, text)) in zip(entries, pairs, strict=True)
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                POSTGRES_VECTOR_SQL + " AND e.id = ANY(%s)", [[entry.pk for entry in entries]]
-            )
+    return entries
 
 
 def remove_object(kind, pk):
@@ -250,14 +255,7 @@ def rebuild(progress=None, chunk_size=500):
 
 
 def _write_batch(kind, batch, progress):
-    entries = SearchEntry.objects.bulk_create(
-        SearchEntry(kind=kind, object_id=pk, boost=BOOST[kind], **values)
-        for pk, (values, _) in batch
-    )
-    SearchDocument.objects.bulk_create(
-        SearchDocument(entry=entry, **text)
-        for entry, (_, (_, text)) in zip(entries, batch, strict=True)
-    )
+    _bulk_write(kind, batch)
     if progress:
         progress(len(batch))
     return len(batch)
