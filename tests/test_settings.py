@@ -78,3 +78,20 @@ def test_redis_cache_round_trip():
 
     cache.set("hzcms-test", "党史", 10)
     assert cache.get("hzcms-test") == "党史"
+
+
+def test_manage_py_without_configuration_says_what_is_missing():
+    """An operator who forgets SECRET_KEY gets one clear line, not a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Configuration error: SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
