@@ -273,27 +273,28 @@ class ArticleAdmin(
 
     @admin.action(description="发布所选稿件", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        count = 0
-        with transaction.atomic():
-            for article in queryset.select_for_update(of=("self",)):
-                if article.status != Status.PUBLISHED:
-                    article.status = Status.PUBLISHED
-                    article.published_at = article.published_at or timezone.now()
-                    article.last_edited_by = request.user
-                    self._save_with_revision(request, article, "批量发布")
-                    count += 1
+        queryset = queryset.exclude(status=Status.PUBLISHED)
+        count = self._set_status(request, queryset, Status.PUBLISHED, "批量发布")
         self.message_user(request, f"已发布 {count} 篇稿件。", messages.SUCCESS)
 
     @admin.action(description="撤下所选稿件", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
+        queryset = queryset.filter(status=Status.PUBLISHED)
+        count = self._set_status(request, queryset, Status.UNPUBLISHED, "批量撤下")
+        self.message_user(request, f"已撤下 {count} 篇稿件。", messages.SUCCESS)
+
+    def _set_status(self, request, queryset, status, comment):
+        """Save each article (a version, the search index), rows locked meanwhile."""
         count = 0
         with transaction.atomic():
-            for article in queryset.select_for_update(of=("self",)).filter(status=Status.PUBLISHED):
-                article.status = Status.UNPUBLISHED
+            for article in queryset.select_for_update(of=("self",)):
+                article.status = status
+                if status == Status.PUBLISHED:
+                    article.published_at = article.published_at or timezone.now()
                 article.last_edited_by = request.user
-                self._save_with_revision(request, article, "批量撤下")
+                self._save_with_revision(request, article, comment)
                 count += 1
-        self.message_user(request, f"已撤下 {count} 篇稿件。", messages.SUCCESS)
+        return count
 
     @admin.action(description="给所选稿件添加标签", permissions=["change"])
     def add_tag_to_selected(self, request, queryset):

@@ -510,9 +510,6 @@ def read_source(path):
     return data
 
 
-def import_file(path, districts=None, **options):
+def import_file(path, **options):
     """Import one file; a convenience for callers outside the command."""
-    importer = Importer(ImportOptions(**options))
-    if districts is not None:
-        importer.districts, importer.labels = districts, frozenset(districts)
-    return importer.import_one(path)
+    return Importer(ImportOptions(**options)).import_one(path)

@@ -25,6 +25,16 @@ class Tag(TagBase):
         self.name = normalize_tag_name(self.name)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def on_published_articles(cls):
+        """Tags used by at least one published article (joined through their
+        tagged items, so counts can be annotated on the same join)."""
+        return cls.objects.filter(
+            tagged_items__content_type__app_label="articles",
+            tagged_items__content_type__model="article",
+            tagged_items__object_id__in=Article.objects.published().values("pk"),
+        )
+
     def slugify(self, tag, i=None):
         slug = pinyin_slug(tag, max_length=90, fallback="tag")
         return slug if i is None else f"{slug}-{i}"

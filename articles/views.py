@@ -19,13 +19,8 @@ from .related import related_items
 
 def tags_with_article_counts():
     """Tags used by at least one published article, with that count, in one query."""
-    article_ids = Article.objects.published().values("pk")
     return (
-        Tag.objects.filter(
-            tagged_items__content_type__app_label="articles",
-            tagged_items__content_type__model="article",
-            tagged_items__object_id__in=article_ids,
-        )
+        Tag.on_published_articles()
         .annotate(article_count=Count("tagged_items", distinct=True))
         .order_by("-article_count", "name")
     )

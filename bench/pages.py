@@ -79,16 +79,16 @@ def main():
         p95 = timings[int(len(timings) * 0.95) - 1]
         print(f"{name:<18}{counter.count:>8}{statistics.median(timings):>11.1f}{p95:>9.1f}")
 
-    from articles.importing import district_index, import_file
+    from articles.importing import import_file
     from articles.models import Article
 
     seed = ROOT / "content" / "2021" / "articles" / "000_7cfd02887c454dd1.txt"
     Article.objects.filter(import_key__isnull=False).delete()
     start = time.perf_counter()
-    import_file(seed, district_index())
+    import_file(seed)
     created = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    result = import_file(seed, district_index())
+    result = import_file(seed)
     unchanged = (time.perf_counter() - start) * 1000
     print(f"import seed: {created:.1f} ms created, {unchanged:.1f} ms {result.action}")
     print(f"({args.articles} extra articles, {args.requests} requests per page, SQLite, DEBUG off)")

@@ -58,16 +58,7 @@ class TagSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
-        published = Article.objects.published().values("pk")
-        return (
-            Tag.objects.filter(
-                tagged_items__content_type__model="article",
-                tagged_items__content_type__app_label="articles",
-                tagged_items__object_id__in=published,
-            )
-            .distinct()
-            .order_by("pk")
-        )
+        return Tag.on_published_articles().distinct().order_by("pk")
 
 
 class SectionSitemap(Sitemap):

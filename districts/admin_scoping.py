@@ -7,8 +7,9 @@ from .permissions import own_district_ids, sees_all_districts
 class DistrictScopedAdminMixin:
     """For a ModelAdmin of content linked to districts.
 
-    `district_scope` names the link: "districts" (many-to-many, articles) or
-    "district" (a foreign key, programmes). Lists, search, bulk actions, the
+    `district_scope` names the link: "districts" (many-to-many; the queryset
+    offers `for_districts()`, as articles do) or "district" (a foreign key,
+    programmes). Lists, search, bulk actions, the
     change/delete views and the district choices all follow the user's scope.
     """
 
@@ -20,12 +21,7 @@ class DistrictScopedAdminMixin:
             return queryset
         ids = own_district_ids(request.user)
         if self.district_scope == "districts":
-            through = self.model.districts.through
-            return queryset.filter(
-                pk__in=through.objects.filter(district__in=ids).values(
-                    f"{self.model._meta.model_name}_id"
-                )
-            )
+            return queryset.for_districts(ids)
         return queryset.filter(district__in=ids)
 
     def in_scope(self, request, obj):

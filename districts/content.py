@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from articles.importing import FAILED, district_index, import_file
+from articles.importing import FAILED, import_file
 from articles.models import Article, Status
 from articles.search.indexing import index_object
 
@@ -236,9 +236,7 @@ class _Loader:
 
     def article(self, entry, campaign, programmes):
         path = self.base_dir / entry["file"]
-        result = import_file(
-            path, district_index(), status=entry.get("status", Status.PUBLISHED), campaign=campaign
-        )
+        result = import_file(path, status=entry.get("status", Status.PUBLISHED), campaign=campaign)
         if result.action == FAILED:
             raise ContentError(result.describe())
         self.counts[result.action] += 1

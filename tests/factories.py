@@ -1,5 +1,6 @@
 """Small builders for test data; defaults give a valid, published row."""
 
+import functools
 import itertools
 
 from django.utils import timezone
@@ -27,14 +28,21 @@ def make_campaign(**fields):
     return Campaign.objects.create(**fields)
 
 
+def indexed_once(build):
+    """Build with the search signals paused, then index the result once."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        with signals_paused():
+            obj = build(*args, **kwargs)
+        index_object(obj)
+        return obj
+
+    return wrapper
+
+
+@indexed_once
 def make_article(tags=(), districts=(), programmes=(), paragraphs=("正文第一段。",), **fields):
-    with signals_paused():
-        article = _make_article(tags, districts, programmes, paragraphs, **fields)
-    index_object(article)
-    return article
-
-
-def _make_article(tags, districts, programmes, paragraphs, **fields):
     n = next(_numbers)
     fields.setdefault("title", f"测试稿件{n}")
     fields.setdefault("status", Status.PUBLISHED)
@@ -52,14 +60,8 @@ def _make_article(tags, districts, programmes, paragraphs, **fields):
     return article
 
 
+@indexed_once
 def make_programme(campaign, district, items=3, tags=(), **fields):
-    with signals_paused():
-        programme = _make_programme(campaign, district, items, tags, **fields)
-    index_object(programme)
-    return programme
-
-
-def _make_programme(campaign, district, items, tags, **fields):
     n = next(_numbers)
     fields.setdefault("name", f"测试举措{n}")
     fields.setdefault("headline", f"以“测试举措{n}”开展学习")

@@ -60,11 +60,6 @@ def index_text(text):
     return " ".join(rjieba.cut_for_search(normalize(text), True))
 
 
-def index_words(text):
-    """The words of `text` for the index, as a list (punctuation removed)."""
-    return _words(rjieba.cut_for_search(normalize(text), True))
-
-
 def query_words(text):
     """Words of a query: whole words only, at most MAX_QUERY_TERMS."""
     cleaned = _CONTROL.sub(" ", normalize(text))[:MAX_QUERY_CHARS]
