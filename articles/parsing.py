@@ -107,17 +107,6 @@ class ParsedArticle:
     def paragraphs(self):
         return [p for section in self.sections for p in section.paragraphs]
 
-    @property
-    def headings(self):
-        return [s.heading for s in self.sections if s.heading]
-
-    @property
-    def district_labels(self):
-        return [s.district_label for s in self.sections if s.district_label]
-
-    def bylines_of(self, kind):
-        return [b for b in self.bylines if b.kind == kind]
-
 
 def decode_article_bytes(data):
     """Decode a file's bytes and normalise line endings; return (text, encoding).

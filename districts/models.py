@@ -18,16 +18,6 @@ def normalize_district_label(text):
     return _SPACES.sub("", text.translate(_BRACKETS))
 
 
-class DistrictQuerySet(models.QuerySet):
-    def current(self):
-        """Districts that exist today (not dissolved, or dissolved only in future)."""
-        today = timezone.localdate()
-        return self.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
-
-    def historical(self):
-        return self.filter(dissolved_on__lte=timezone.localdate())
-
-
 class District(models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
     slug = models.SlugField(
@@ -59,8 +49,6 @@ class District(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         verbose_name = "城区"
@@ -263,10 +251,6 @@ class KeyFigure(models.Model):
 
     def __str__(self):
         return self.source_text or f"{self.qualifier}{self.value}{self.unit}{self.label}"
-
-    @property
-    def display_value(self):
-        return f"{self.qualifier}{self.value}{self.unit}"
 
 
 class ProgrammeEvent(models.Model):
