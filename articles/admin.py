@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from districts.admin_scoping import DistrictScopedAdminMixin
 from districts.permissions import own_district_ids, sees_all_districts
 
 from .admin_forms import RequestFormMixin
-from .admin_versions import VersionCompareMixin
+from .admin_versions import VersionHistoryMixin
 from .models import Article, ArticleRedirect, ArticleSection, Byline, Status, Tag
 from .search.admin import SearchServiceAdminMixin
 from .widgets import TagAutocompleteWidget
@@ -82,10 +83,11 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {
             "tags": TagAutocompleteWidget,
-            "title": forms.TextInput(
-                attrs={"class": "vTextField", "style": "width: 100%; max-width: 40em"}
-            ),
+            "title": forms.TextInput(attrs={"class": "vTextField title-input"}),
         }
+
+    class Media:
+        css = {"all": ["admin-extra/forms.css"]}
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +96,19 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["opened_version"] = self.instance.edit_version
         if request is not None and not request.user.has_perm(PUBLISH_PERMISSION):
             self._limit_to_editing()
+        if request is not None and not sees_all_districts(request.user):
+            self._limit_programmes(request.user)
+
+    def _limit_programmes(self, user):
+        """A district editor links programmes of their districts; links the article
+        already has to other districts' programmes stay selectable, so they survive."""
+        field = self.fields.get("programmes")
+        if field is None:
+            return
+        allowed = Q(district__in=own_district_ids(user))
+        if self.instance.pk:
+            allowed |= Q(articles=self.instance)
+        field.queryset = field.queryset.filter(allowed).distinct()
 
     def _limit_to_editing(self):
         """Without the publish permission: save and submit for review only."""
@@ -165,7 +180,7 @@ class ArticleAdmin(
     RequestFormMixin,
     SearchServiceAdminMixin,
     DistrictScopedAdminMixin,
-    VersionCompareMixin,
+    VersionHistoryMixin,
     VersionAdmin,
 ):
     search_kind = "article"
@@ -223,6 +238,7 @@ class ArticleAdmin(
         ),
     ]
     district_scope = "districts"
+    publish_permission = PUBLISH_PERMISSION
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("districts", "tags")

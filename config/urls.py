@@ -37,5 +37,7 @@ urlpatterns = [
     path("feeds/", include("articles.feed_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Before the admin's own URLs, which would take any path under admin/.
+    path("admin/2fa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

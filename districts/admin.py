@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from articles.admin_forms import RequestFormMixin
-from articles.admin_versions import VersionCompareMixin
+from articles.admin_versions import VersionHistoryMixin
 from articles.models import Status
 from articles.search.admin import SearchServiceAdminMixin
 from articles.widgets import TagAutocompleteWidget
@@ -31,7 +31,7 @@ class DistrictAliasInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(VersionCompareMixin, VersionAdmin):
+class DistrictAdmin(VersionHistoryMixin, VersionAdmin):
     list_display = ["name", "slug", "display_order", "dissolved_on", "alias_names"]
     list_filter = ["dissolved_on"]
     search_fields = ["name", "aliases__name"]
@@ -59,7 +59,7 @@ class DistrictAdmin(VersionCompareMixin, VersionAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(VersionCompareMixin, VersionAdmin):
+class CampaignAdmin(VersionHistoryMixin, VersionAdmin):
     list_display = ["title", "year", "slogan", "status", "report_article", "preview_link"]
     list_filter = ["year", "status"]
     search_fields = ["title", "slogan"]
@@ -123,7 +123,7 @@ class ProgrammeAdmin(
     RequestFormMixin,
     SearchServiceAdminMixin,
     DistrictScopedAdminMixin,
-    VersionCompareMixin,
+    VersionHistoryMixin,
     VersionAdmin,
 ):
     search_kind = "programme"
@@ -138,6 +138,7 @@ class ProgrammeAdmin(
     actions = ["publish_selected", "unpublish_selected"]
     show_facets = admin.ShowFacets.ALWAYS
     district_scope = "district"
+    publish_permission = PUBLISH_PROGRAMME
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")

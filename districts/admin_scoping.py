@@ -32,6 +32,17 @@ class DistrictScopedAdminMixin:
             return any(d.pk in ids for d in obj.districts.all())
         return obj.district_id in ids
 
+    def version_in_scope(self, request, version):
+        """For a saved version (of a deleted object, say): whether its districts,
+        as that version recorded them, include one of the user's."""
+        if sees_all_districts(request.user):
+            return True
+        ids = {str(pk) for pk in own_district_ids(request.user)}
+        data = version.field_dict
+        if self.district_scope == "districts":
+            return any(str(pk) in ids for pk in data.get("districts") or ())
+        return str(data.get("district_id")) in ids
+
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self.in_scope(request, obj)
 

@@ -66,6 +66,9 @@ GROUP_PERMISSIONS = {
         "districts.publish_programme",
         "districts.change_campaign",
         "articles.delete_tag",
+        # Lifting a sign-in lock (django-axes) for a colleague.
+        "accounts.view_loginlock",
+        "accounts.delete_loginlock",
     ],
     DISTRICT_EDITORS: _CONTENT,
 }

@@ -14,3 +14,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The test client speaks plain HTTP; HTTPS redirects are tested on their own.
+SECURE_SSL_REDIRECT = False
+# Two-factor sign-in is switched on by the tests that exercise it.
+ADMIN_REQUIRE_2FA = False

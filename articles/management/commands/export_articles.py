@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.exporting import article_to_dict, article_to_text
 from articles.models import Article
+from audit.commands import command_user
+from audit.log import Action, record
 
 JSON_FILE = "articles.json"
 
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             else:
                 (out / JSON_FILE).write_text(payload + "\n", encoding="utf-8")
                 self._done(out / JSON_FILE, options)
+            self._audit(format, out or "standard output", status)
             return
 
         if out is None:
@@ -54,6 +57,15 @@ class Command(BaseCommand):
             (out / f"{article.slug}.txt").write_text(article_to_text(article), encoding="utf-8")
             count += 1
         self._done(f"{count} article file(s) in {out}", options)
+        self._audit(format, out, status, count)
+
+    def _audit(self, format, destination, status, count=None):
+        counted = f"，{count} 篇" if count is not None else ""
+        record(
+            Action.EXPORT,
+            username=command_user(),
+            detail=f"格式 {format}，状态 {status or '全部'}{counted}，写入 {destination}",
+        )
 
     def _done(self, what, options):
         if options["verbosity"] >= 1:
