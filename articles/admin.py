@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.http import JsonResponse
@@ -9,7 +10,13 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from districts.admin_scoping import DistrictScopedAdminMixin
-from districts.permissions import own_district_ids, sees_all_districts
+from districts.models import District, Programme
+from districts.permissions import (
+    own_district_ids,
+    scoped_articles,
+    scoped_programmes,
+    sees_all_districts,
+)
 
 from .admin_forms import RequestFormMixin
 from .admin_versions import VersionHistoryMixin
@@ -196,7 +203,13 @@ class ArticleAdmin(
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["status", "districts", "campaign", "tags", "published_at"]
+    list_filter = [
+        "status",
+        "districts",
+        "campaign",
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
     list_select_related = ["last_edited_by"]
     search_fields = [
         "title",
@@ -355,7 +368,7 @@ class ArticleAdmin(
         if not self.has_view_or_change_permission(request):
             return JsonResponse({"results": []}, status=403)
         term = request.GET.get("q", "").strip()[:50]
-        tags = Tag.objects.all()
+        tags = tags_in_scope(request.user)
         if term:
             tags = tags.filter(name__icontains=term)
         names = list(
@@ -366,11 +379,35 @@ class ArticleAdmin(
         return JsonResponse({"results": names})
 
 
+def tags_in_scope(user):
+    """Every tag for newsroom staff; for a district editor, the tags on the
+    articles, programmes and districts they work on (other districts' tags,
+    drafts included, are not theirs to browse)."""
+    if sees_all_districts(user):
+        return Tag.objects.all()
+    own = own_district_ids(user)
+    content_types = ContentType.objects.get_for_models(Article, Programme, District)
+    used_on = {
+        Article: scoped_articles(user).values("pk"),
+        Programme: scoped_programmes(user).values("pk"),
+        District: District.objects.filter(pk__in=own).values("pk"),
+    }
+    in_scope = Q()
+    for model, pks in used_on.items():
+        in_scope |= Q(
+            tagged_items__content_type=content_types[model], tagged_items__object_id__in=pks
+        )
+    return Tag.objects.filter(pk__in=Tag.objects.filter(in_scope).values("pk"))
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
+
+    def get_queryset(self, request):
+        return tags_in_scope(request.user)
 
 
 @admin.register(ArticleRedirect)

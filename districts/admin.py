@@ -129,7 +129,7 @@ class ProgrammeAdmin(
     search_kind = "programme"
     form = ProgrammeAdminForm
     list_display = ["name", "district", "campaign", "status", "item_count", "preview_link"]
-    list_filter = ["campaign", "district", "status", "tags"]
+    list_filter = ["campaign", "district", "status", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "headline", "summary", "items__title"]
     list_select_related = ["district", "campaign"]
     autocomplete_fields = ["campaign", "district"]

@@ -5,9 +5,10 @@ publishing only for publishers, and every restore on the record."""
 import pytest
 import reversion
 from django.contrib.admin.models import LogEntry
+from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Status
+from articles.models import Article, Status, Tag
 from audit.models import Action, AuditEntry
 from districts.models import Campaign, District, Programme
 from tests.admin_helpers import admin_url, form_data, login_as
@@ -75,9 +76,7 @@ def test_recover_matrix(client, deleted_articles, role, scope):
     assert AuditEntry.objects.filter(action=Action.RECOVER).exists() is recovered
 
 
-def test_empty_post_to_recover_another_districts_article_changes_nothing(
-    client, deleted_articles
-):
+def test_empty_post_to_recover_another_districts_article_changes_nothing(client, deleted_articles):
     login_as(client, "district")
     client.post(recover_url(Article, deleted_articles["other"]), {})
     assert not Article.objects.filter(pk=deleted_articles["other"].object_id).exists()
@@ -294,3 +293,24 @@ def test_district_editor_cannot_link_another_districts_programme(client, content
     data = {**form_data(page), "programmes": [str(own_programme.pk)]}
     assert client.post(admin_url(Article, "change", own.pk), data).status_code == 302
     assert list(own.programmes.all()) == [own_programme]
+
+
+def test_district_editor_sees_only_tags_in_scope(client, content):
+    make_article(
+        title="江干草稿",
+        status=Status.DRAFT,
+        districts=[district("jianggan")],
+        tags=["江干草稿标签"],
+    )
+    make_article(title="上城稿件", districts=[district("shangcheng")], tags=["上城专属标签"])
+    login_as(client, "district")
+    suggestions = client.get(reverse("admin:articles_tag_suggestions"), {"q": "标签"}).json()
+    assert suggestions["results"] == ["上城专属标签"]
+    tag_list = client.get(admin_url(Tag, "changelist")).content.decode()
+    assert "上城专属标签" in tag_list and "江干草稿标签" not in tag_list
+    articles = client.get(admin_url(Article, "changelist")).content.decode()
+    assert "江干草稿标签" not in articles
+    client.logout()
+    login_as(client, "newsroom")
+    suggestions = client.get(reverse("admin:articles_tag_suggestions"), {"q": "标签"}).json()
+    assert set(suggestions["results"]) == {"上城专属标签", "江干草稿标签"}
