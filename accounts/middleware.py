@@ -28,5 +28,6 @@ class TwoFactorRequiredMiddleware:
                 reverse("admin:jsi18n"),
             }
             if request.path_info not in allowed:
-                return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('accounts:otp_verify')}?{query}")
         return self.get_response(request)

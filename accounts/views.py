@@ -1,6 +1,7 @@
 """Two-factor sign-in pages: enrol a TOTP authenticator app, pass the second step."""
 
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -53,6 +54,10 @@ def _next_url(request):
     return reverse("admin:index")
 
 
+def _with_next(url_name, request):
+    return f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}"
+
+
 def _page(request, template, title, **context):
     return TemplateResponse(
         request,
@@ -86,7 +91,7 @@ def verify(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         if requires_two_factor(user):
-            return redirect(f"{reverse('accounts:otp_setup')}?next={_next_url(request)}")
+            return redirect(_with_next("accounts:otp_setup", request))
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check_token(request, device, form):
@@ -105,7 +110,7 @@ def setup(request):
     user = request.user
     if user_has_device(user):
         if not user.is_verified():
-            return redirect(f"{reverse('accounts:otp_verify')}?next={_next_url(request)}")
+            return redirect(_with_next("accounts:otp_verify", request))
         return _page(
             request,
             "accounts/otp_setup.html",
@@ -123,7 +128,9 @@ def setup(request):
         request.session.cycle_key()
         otp_login(request, device)
         record(Action.OTP_ENROLLED, device)
-        messages.success(request, "两步验证已启用。以后登录时，除密码外还需输入身份验证器上的验证码。")
+        messages.success(
+            request, "两步验证已启用。以后登录时，除密码外还需输入身份验证器上的验证码。"
+        )
         return redirect(_next_url(request))
     qr = segno.make(device.config_url, error="m")
     return _page(

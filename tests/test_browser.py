@@ -73,12 +73,12 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
-def log_in(page, site, username):
+def log_in(page, site, username, landing="/admin/"):
     page.goto(f"{site}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("input[type=submit]")
-    page.wait_for_url(f"{site}/admin/")
+    page.wait_for_url(f"{site}{landing}")
 
 
 def test_editor_writes_previews_and_publishes_an_article(site, new_page):
@@ -285,3 +285,40 @@ def test_pages_work_without_javascript(browser, site):
     assert page.locator("body.font-large").count() == 1
     assert page.locator("h1").inner_text().startswith("上城江干滨江")
     context.close()
+
+
+def test_two_factor_enrolment_and_second_step(new_page, site, settings):
+    """A publisher's first sign-in walks through enrolment with a QR code; the
+    next sign-in asks for the code from the authenticator app."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.ADMIN_REQUIRE_2FA = True
+    make_user("publisher", group="发布者")
+
+    def code(secret):
+        return f"{totp(b32decode(secret + '=' * (-len(secret) % 8))):06d}"
+
+    page = new_page(width=390)
+    log_in(page, site, "publisher", landing="/admin/2fa/setup/?next=%2Fadmin%2F")
+    assert page.locator(".otp-qr svg").is_visible()
+    assert "必须先启用两步验证" in page.content()
+    secret = page.inner_text(".otp-secret").replace(" ", "")
+    page.fill("#id_token", "123")
+    page.click("input[type=submit]")
+    assert "请输入身份验证器显示的 6 位数字" in page.content()
+    page.fill("#id_token", code(secret))
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}/admin/")
+    assert "两步验证已启用" in page.content()
+
+    page.click("#logout-form button")
+    # Another time step has passed by the next sign-in; a code is good only once.
+    TOTPDevice.objects.filter(user__username="publisher").update(last_t=-1)
+    log_in(page, site, "publisher", landing="/admin/2fa/verify/?next=%2Fadmin%2F")
+    page.fill("#id_token", code(secret))
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}/admin/")
+    assert page.locator("#site-name").is_visible()
