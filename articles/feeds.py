@@ -1,17 +1,33 @@
-"""Atom and RSS feeds of published articles: all, per district, per tag."""
+"""Atom and RSS feeds of published articles: all, per district, per tag.
+
+Feeds read no query parameters; the slug in a feed's path is checked by the
+URL pattern (see articles.query_forms for the rule on the other pages).
+"""
+
+import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
 
-from config.seo import describe
+from config.seo import DESCRIPTION_LENGTH
 from districts.models import District
 
-from .models import Article, Tag
+from .models import Article
+from .views import visible_tags
 
 FEED_LENGTH = 30
+
+
+def plain_text(body_html):
+    """The body's first words as plain text. strip_tags keeps character
+    references (&lt;), so they are decoded here, before the one escape."""
+    text = " ".join(html.unescape(strip_tags(body_html)).split())
+    return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 
 class ArticleFeed(Feed):
@@ -43,7 +59,10 @@ class ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary or describe(" ".join(s.body for s in item.sections.all()))
+        # RSS <description> and Atom <summary type="html"> are HTML to a feed
+        # reader, and the summary is plain text an editor typed: escaped, a
+        # "<img onerror=…>" in it is shown as those characters, never run.
+        return escape(item.summary or plain_text(" ".join(s.body for s in item.sections.all())))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -79,7 +98,8 @@ class DistrictFeedMixin:
 
 class TagFeedMixin:
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # Like the tag page: a tag only drafts use has no feed.
+        return get_object_or_404(visible_tags(), slug=slug)
 
     def title(self, obj=None):
         return f"标签：{obj.name} - {settings.SITE_NAME}"

@@ -7,9 +7,15 @@
 - An article an editor has changed since its import is not overwritten: it is
   a "conflict" unless `force` is set.
 - Files are read one at a time, so memory stays flat however many there are.
+- Only regular files are read (and folders walked, and - for standard input):
+  a named pipe, device or socket is a failed file, never a hang.
+- Every parsed value is checked against its column's max_length before
+  anything is written, so SQLite never keeps what PostgreSQL would refuse.
 """
 
 import hashlib
+import os
+import stat
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -137,17 +143,46 @@ def district_index():
 
 
 def collect_paths(paths):
-    """Expand folders into the *.txt files below them, in a stable order.
-    `-` stands for standard input."""
+    """Expand folders into the *.txt entries below them, in a stable order.
+    `-` stands for standard input. Entries that are not regular files (a FIFO
+    named x.txt) are kept, so the import reports them instead of skipping them
+    unseen; `read_source` refuses them."""
     for path in paths:
         if str(path) == STDIN:
             yield STDIN
             continue
         path = Path(path)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+            yield from sorted(p for p in path.rglob("*.txt") if not p.is_dir())
         else:
             yield path
+
+
+BYLINE_FIELDS = ("kind", "role", "name")
+
+
+def check_field_lengths(parsed):
+    """Refuse a parsed article with a value longer than its column: SQLite
+    would store it whole, PostgreSQL would refuse it (or, in a batch, make the
+    whole batch be retried file by file)."""
+    lines = parsed.field_lines
+    values = [
+        (Article, name, getattr(parsed, name), lines.get(name, 0))
+        for name in ("title", "source", "dateline", "closing_slogan")
+    ]
+    for section in parsed.sections:
+        values.append((ArticleSection, "heading", section.heading, section.line))
+        values.append((ArticleSection, "district_label", section.district_label, section.line))
+    for byline in parsed.bylines:
+        values += [(Byline, name, getattr(byline, name), byline.line) for name in BYLINE_FIELDS]
+    for model, name, value, line in values:
+        column = model._meta.get_field(name)
+        if column.max_length is not None and len(value) > column.max_length:
+            raise ArticleFormatError(
+                f"{model.__name__}.{name} “{column.verbose_name}” is {len(value)} characters "
+                f"long, more than its limit of {column.max_length}",
+                line=line,
+            )
 
 
 def article_import_key(parsed):
@@ -315,6 +350,7 @@ class Importer:
         try:
             text, encoding = decode_article_bytes(item.data)
             item.parsed = parse_article(text, self.labels, normalize_district_label)
+            check_field_lengths(item.parsed)
         except ArticleFormatError as exc:
             item.result = FileResult(item.name, FAILED, line=exc.line, reason=exc.reason)
             return
@@ -503,11 +539,43 @@ def read_source(path):
     if path == STDIN:
         data = sys.stdin.buffer.read(limit + 1)
     else:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        data = _read_regular_file(path, limit + 1)
     if len(data) > limit:
         raise ArticleFormatError(f"file larger than the {limit}-byte limit")
     return data
+
+
+_NOT_REGULAR = [
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+]
+
+
+def _refuse_unless_regular(mode):
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+    raise ArticleFormatError(
+        f"not a regular file but {kind}; "
+        "only regular files, folders and - (standard input) can be imported"
+    )
+
+
+def _read_regular_file(path, size):
+    """Read at most `size` bytes of a regular file. Anything else is refused
+    before it is opened: opening a FIFO waits for a writer forever, and
+    opening a device can act on it."""
+    _refuse_unless_regular(os.stat(path).st_mode)
+    # The path may be swapped for a FIFO between the stat and the open: a
+    # non-blocking open cannot wait for a writer, and fstat checks what was
+    # actually opened. Reads of a regular file ignore O_NONBLOCK.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    with open(os.open(path, flags), "rb") as handle:
+        _refuse_unless_regular(os.fstat(handle.fileno()).st_mode)
+        return handle.read(size)
 
 
 def import_file(path, **options):

@@ -76,11 +76,18 @@ class ArticleFormatError(ValueError):
         self.line = line
 
 
+def _line_number():
+    """A 1-based line number (0: unknown) kept for error messages; it takes no
+    part in comparing parsed data."""
+    return field(default=0, compare=False, repr=False)
+
+
 @dataclass
 class ParsedByline:
     kind: str
     name: str
     role: str = ""
+    line: int = _line_number()
 
 
 @dataclass
@@ -88,6 +95,8 @@ class ParsedSection:
     heading: str = ""
     district_label: str = ""
     paragraphs: list[str] = field(default_factory=list)
+    line: int = _line_number()  # of the heading or district line, else the first paragraph
+    paragraph_lines: list[int] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass
@@ -102,6 +111,9 @@ class ParsedArticle:
     dateline: str = ""
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)
+    # Where each single-line field came from: "title", "source", "dateline",
+    # "closing_slogan" -> line number.
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def paragraphs(self):
@@ -198,12 +210,18 @@ def split_fields(line):
 
 def parse_footer_fields(fields):
     """Turn footer fields into (source, bylines), roles kept apart from names."""
-    source = ""
+    source, bylines, _ = _footer_values([(label, value, 0) for label, value in fields])
+    return source, bylines
+
+
+def _footer_values(fields):
+    """(source, bylines, source's line) from (label, value, line) triples."""
+    source, source_line = "", 0
     bylines = []
-    for label, value in fields:
+    for label, value, line in fields:
         kind = FOOTER_LABELS[label]
         if kind == "source":
-            source = value
+            source, source_line = value, line
             continue
         role = label if label in ROLE_WORDS else ""
         for token in _NAME_SEPARATORS.split(value):
@@ -218,8 +236,8 @@ def parse_footer_fields(fields):
             if prefix:
                 role, token = prefix, token[len(prefix) :]
             byline_kind = _ROLE_KIND.get(role, kind) if kind == "author" else kind
-            bylines.append(ParsedByline(kind=byline_kind, name=token, role=role))
-    return source, bylines
+            bylines.append(ParsedByline(kind=byline_kind, name=token, role=role, line=line))
+    return source, bylines, source_line
 
 
 def parse_footer(line):
@@ -260,6 +278,7 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
     rest = content[1:]
 
     article = ParsedArticle(title=title, published_at=None, published_time_known=False)
+    article.field_lines["title"] = title_line
     head_fields = []
     body_starts = title_line + 1
     if rest and (match := _DATE_LINE.match(rest[0][1])):
@@ -267,7 +286,10 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
         value = match.group("value")
         # Government sites often put 来源 on the date line: 发布时间:… 来源:….
         if inline := _FOOTER_FIELD.search(value):
-            head_fields = split_fields(value[inline.start() :]) or []
+            head_fields = [
+                (label, text, date_line)
+                for label, text in split_fields(value[inline.start() :]) or []
+            ]
             value = value[: inline.start()]
         article.published_at, article.published_time_known = parse_published_at(value, date_line)
         rest = rest[1:]
@@ -276,29 +298,33 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
         article.warnings.append("no 发布时间 line: imported without a publication time")
 
     rest, footer_fields, slogans = _split_footer(rest)
-    article.source, article.bylines = parse_footer_fields(head_fields + footer_fields)
-    article.closing_slogan = "\n".join(slogans)
+    article.source, article.bylines, source_line = _footer_values(head_fields + footer_fields)
+    article.field_lines["source"] = source_line
+    article.closing_slogan = "\n".join(line for _, line in slogans)
+    article.field_lines["closing_slogan"] = slogans[0][0] if slogans else 0
 
     article.sections = _split_sections(rest, district_labels, normalize)
     if not any(section.paragraphs for section in article.sections):
         raise ArticleFormatError("no body paragraphs", line=rest[0][0] if rest else body_starts)
 
-    first = article.sections[0].paragraphs[0] if article.sections[0].paragraphs else ""
-    if match := _DATELINE.match(first):
+    first = article.sections[0]
+    if first.paragraphs and (match := _DATELINE.match(first.paragraphs[0])):
         article.dateline = match.group(0)
+        article.field_lines["dateline"] = first.paragraph_lines[0]
     return article
 
 
 def _split_footer(body):
     """Find the footer block at the end: footer lines, then at most a few slogan
-    lines. Returns (body without footer, footer fields, slogan lines)."""
+    lines. Returns (body without footer, footer fields as (label, value, line
+    number), slogan lines as (line number, text))."""
     index = len(body)
     slogans = []
     while index > 0 and len(slogans) < MAX_SLOGAN_LINES:
         line = body[index - 1][1]
         if split_fields(line) or not _is_slogan(line):
             break
-        slogans.insert(0, line)
+        slogans.insert(0, body[index - 1])
         index -= 1
     footer_start = index
     while footer_start > 0 and split_fields(body[footer_start - 1][1]):
@@ -306,7 +332,11 @@ def _split_footer(body):
     if footer_start == index:
         # No footer: what looked like slogans are the body's last lines.
         return body, [], []
-    fields = [f for _, line in body[footer_start:index] for f in split_fields(line)]
+    fields = [
+        (label, value, number)
+        for number, line in body[footer_start:index]
+        for label, value in split_fields(line)
+    ]
     return body[:footer_start], fields, slogans
 
 
@@ -316,9 +346,9 @@ def _split_sections(body, district_labels, normalize):
     以“八学八新”推动 / 党史学习教育走深走实."""
     sections = [ParsedSection()]
     previous_was_heading = False
-    for _, line in body:
+    for number, line in body:
         if normalize(line) in district_labels:
-            sections.append(ParsedSection(district_label=line))
+            sections.append(ParsedSection(district_label=line, line=number))
             previous_was_heading = True
             continue
         if _is_heading(line):
@@ -326,9 +356,12 @@ def _split_sections(body, district_labels, normalize):
             if previous_was_heading and not current.paragraphs:
                 current.heading += line
             else:
-                sections.append(ParsedSection(heading=line))
+                sections.append(ParsedSection(heading=line, line=number))
             previous_was_heading = True
             continue
-        sections[-1].paragraphs.append(line)
+        current = sections[-1]
+        current.paragraphs.append(line)
+        current.paragraph_lines.append(number)
+        current.line = current.line or number
         previous_was_heading = False
     return [s for s in sections if s.heading or s.district_label or s.paragraphs]

@@ -1,20 +1,35 @@
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.core.paginator import InvalidPage
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, ListView, TemplateView
 
+from config.middleware import bad_request
 from config.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import Campaign, District, Programme
 from districts.permissions import scoped_articles
 
 from .models import Article, ArticleRedirect, ArticleSection, Tag
 from .preview import PreviewMixin
+from .query_forms import ArticleListQuery
 from .related import related_items
+
+
+def visible_tags():
+    """Tags a visitor may see: on an article visible now, on a published
+    programme, or on a district. A tag used only on drafts, scheduled or
+    expired articles has no public page, feed or list filter: its name alone
+    could announce unpublished news."""
+    return Tag.objects.filter(
+        Exists(Article.objects.published().filter(tags=OuterRef("pk")))
+        | Exists(Programme.objects.published().filter(tags=OuterRef("pk")))
+        | Exists(District.objects.filter(tags=OuterRef("pk")))
+    )
 
 
 def tags_with_article_counts():
@@ -44,43 +59,60 @@ class HomeView(PageMetaMixin, TemplateView):
 
 
 class ArticleListView(PageMetaMixin, ListView):
+    """/articles/, filtered by district, tag and year; the query parameters
+    follow the rule in articles.query_forms."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
     page_column = "新闻"
     filter_names = ("district", "tag", "year")
 
+    def get(self, request, *args, **kwargs):
+        self.query = ArticleListQuery(request.GET)
+        if not self.query.is_valid():
+            return bad_request(request, self.query.problem())
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         articles = Article.objects.published().for_listing()
-        params = self.request.GET
+        query = self.query.cleaned_data
         self.filters = {}
-        if slug := params.get("district"):
+        if slug := query["district"]:
             self.filters["district"] = get_object_or_404(District, slug=slug)
             articles = articles.filter(districts=self.filters["district"])
-        if slug := params.get("tag"):
-            self.filters["tag"] = get_object_or_404(Tag, slug=slug)
+        if slug := query["tag"]:
+            self.filters["tag"] = get_object_or_404(visible_tags(), slug=slug)
             articles = articles.filter(tags=self.filters["tag"])
-        if year := params.get("year"):
-            if not year.isdigit() or len(year) != 4:
-                raise Http404("年份格式不正确")
-            self.filters["year"] = int(year)
-            articles = articles.filter(published_at__year=int(year))
+        if year := query["year"]:
+            self.filters["year"] = year
+            articles = articles.filter(published_at__year=year)
         return articles
+
+    def paginate_queryset(self, queryset, page_size):
+        # Django's own version reads the raw ?page= again; this one takes the
+        # validated number, so only a page past the end is left to refuse.
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        try:
+            page = paginator.page(self.query.cleaned_data["page"] or 1)
+        except InvalidPage as exc:
+            raise Http404("没有这一页。") from exc
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def filter_query(self):
         """The active filters as a query string, for shareable page links."""
-        return urlencode(
-            [
-                (name, self.request.GET[name])
-                for name in self.filter_names
-                if self.request.GET.get(name)
-            ]
-        )
+        query = self.query.cleaned_data
+        return urlencode([(name, query[name]) for name in self.filter_names if query[name]])
 
     def canonical_path(self):
         query = self.filter_query()
-        page = self.request.GET.get("page")
-        if page and page != "1":
+        page = self.query.cleaned_data["page"]
+        if page and page != 1:
             query = f"{query}&page={page}" if query else f"page={page}"
         return f"{self.request.path}?{query}" if query else self.request.path
 
@@ -216,9 +248,11 @@ class TagIndexView(PageMetaMixin, ListView):
 class TagDetailView(PageMetaMixin, DetailView):
     template_name = "articles/tag_detail.html"
     context_object_name = "tag"
-    model = Tag
     articles_shown = 20
     page_column = "标签"
+
+    def get_queryset(self):
+        return visible_tags()
 
     def get_page_meta(self, context):
         tag = self.object

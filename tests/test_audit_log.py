@@ -128,3 +128,18 @@ def test_prune_removes_only_entries_past_retention(db, time_machine):
 def test_prune_refuses_a_bad_age(db):
     with pytest.raises(CommandError, match="180d"):
         call_command("prune_audit_log", "--older-than", "forever")
+
+
+def test_imports_are_recorded_with_files_and_outcome(db, seed_path, tmp_path):
+    call_command("import_articles", str(seed_path), verbosity=0)
+    entry = entries(Action.IMPORT).get()
+    assert entry.outcome == Outcome.SUCCESS
+    assert str(seed_path) in entry.detail and "created 1" in entry.detail
+    bad = tmp_path / "bad.txt"
+    bad.write_text("", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(bad), verbosity=0)
+    failed = entries(Action.IMPORT, outcome=Outcome.FAILURE).get()
+    assert "bad.txt" in failed.detail
+    call_command("import_articles", str(seed_path), "--dry-run", verbosity=0)
+    assert entries(Action.IMPORT).count() == 2  # a dry run changes nothing and is not logged

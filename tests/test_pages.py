@@ -49,9 +49,15 @@ def test_unknown_slug_is_404(client, content, name):
     assert client.get(reverse(name, args=["no-such-thing"])).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["?district=nowhere", "?tag=nothing", "?year=20x1", "?page=99"])
-def test_bad_list_filters_are_404(client, content, query):
+@pytest.mark.parametrize("query", ["?district=nowhere", "?tag=nothing", "?page=99"])
+def test_list_filters_naming_nothing_are_404(client, content, query):
     assert client.get(reverse("articles:article_list") + query).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?year=20x1", "?page=abc", "?district=not%20a%20slug"])
+def test_malformed_list_filters_are_400(client, content, query):
+    """See articles.query_forms for the rule (tests/test_hostile_input.py has more)."""
+    assert client.get(reverse("articles:article_list") + query).status_code == 400
 
 
 def test_chinese_tag_page_is_reachable_through_reverse(client, content):

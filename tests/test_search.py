@@ -73,10 +73,12 @@ def test_a_word_that_appears_nowhere_finds_nothing(content, query):
 def test_hostile_queries_never_error_or_inject(client, content, query):
     results = service.search(query)
     assert results.total >= 0
+    # A NUL character is refused with a 400 (see articles.query_forms); the rest is searched.
+    expected = 400 if "\x00" in query else 200
     response = client.get(reverse("search"), {"q": query})
-    assert response.status_code == 200
+    assert response.status_code == expected
     assert "<script>alert(1)</script>" not in response.content.decode()
-    assert client.get(reverse("search_json"), {"q": query}).status_code == 200
+    assert client.get(reverse("search_json"), {"q": query}).status_code == expected
     assert Article.objects.filter(title=SEED_TITLE).exists()
 
 

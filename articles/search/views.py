@@ -1,40 +1,62 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.generic import TemplateView
 
+from articles.query_forms import SearchQuery
+from config.middleware import bad_request
 from config.seo import PageMeta, PageMetaMixin
 from districts.models import District
 
 from . import service
 
 PER_PAGE = 10
+PAST_THE_END = "没有这一页。"
 
 
-def search_params(request):
-    """The query and filters from the URL, validated (bad values are ignored)."""
-    params = request.GET
-    year = params.get("year", "")
-    kind = params.get("type", "")
+def search_params(query):
+    """The service's arguments from a valid SearchQuery form."""
+    data = query.cleaned_data
     return {
-        "text": params.get("q", ""),
-        "district": params.get("district", "").strip()[:60] or None,
-        "tag": params.get("tag", "").strip()[:100] or None,
-        "year": int(year) if year.isdigit() and len(year) == 4 else None,
-        "kinds": [kind] if kind in {"article", "programme", "district"} else None,
-        "page": int(params["page"]) if params.get("page", "").isdigit() else 1,
+        "text": data["q"],
+        "district": data["district"] or None,
+        "tag": data["tag"] or None,
+        "year": data["year"],
+        "kinds": [data["type"]] if data["type"] else None,
+        "page": data["page"] or 1,
     }
 
 
-def run_search(request):
-    params = search_params(request)
-    return service.search(params.pop("text"), per_page=PER_PAGE, **params), params
+def run_search(params):
+    """Search with `params`; None when the page asked for is past the last one.
+
+    The service would clamp such a page to one it can show; answering 404
+    instead treats a page past the end as /articles/ does."""
+    if params["page"] > service.MAX_PAGE:
+        return None
+    arguments = dict(params)
+    results = service.search(arguments.pop("text"), per_page=PER_PAGE, **arguments)
+    if params["page"] > results.num_pages:
+        return None
+    return results
 
 
 class SearchView(PageMetaMixin, TemplateView):
+    """/search/; the query parameters follow the rule in articles.query_forms."""
+
     template_name = "search/search.html"
     page_column = "搜索"
+
+    def get(self, request, *args, **kwargs):
+        self.query = SearchQuery(request.GET)
+        if not self.query.is_valid():
+            return bad_request(request, self.query.problem())
+        self.params = search_params(self.query)
+        self.results = run_search(self.params)
+        if self.results is None:
+            raise Http404(PAST_THE_END)
+        return super().get(request, *args, **kwargs)
 
     def get_page_meta(self, context):
         query = context["results"].query.text
@@ -45,17 +67,12 @@ class SearchView(PageMetaMixin, TemplateView):
         from articles.views import tags_with_article_counts
 
         context = super().get_context_data(**kwargs)
-        results, params = run_search(self.request)
-        keep = {
-            k: v
-            for k, v in self.request.GET.items()
-            if k in {"q", "district", "tag", "year", "type"} and v
-        }
+        results = self.results
         context.update(
             results=results,
-            params=params,
+            params=self.params,
             districts=District.objects.all(),
-            page_query=urlencode(keep),
+            page_query=urlencode(self.query.carried_query()),
             suggestions=tags_with_article_counts()[:12] if not results.hits else [],
         )
         return context
@@ -67,8 +84,14 @@ class SearchView(PageMetaMixin, TemplateView):
 
 
 def search_json(request):
-    """/search.json?q=…: the same results as the search page, as JSON."""
-    results, _ = run_search(request)
+    """/search.json?q=…: the same results as the search page, as JSON; a bad
+    parameter is a 400 and a page past the end a 404, each with {"error": …}."""
+    query = SearchQuery(request.GET)
+    if not query.is_valid():
+        return _json_error(query.problem(), status=400)
+    results = run_search(search_params(query))
+    if results is None:
+        return _json_error(PAST_THE_END, status=404)
     return JsonResponse(
         {
             "query": results.query.text,
@@ -90,6 +113,12 @@ def search_json(request):
             ],
         },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _json_error(message, status):
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
     )
 
 
