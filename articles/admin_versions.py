@@ -13,7 +13,7 @@ from contextlib import nullcontext
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from reversion.errors import RevertError
@@ -253,6 +253,27 @@ class VersionPairForm(forms.Form):
 
 class VersionHistoryMixin(ScopedVersionAdminMixin):
     """Version history for an admin: safe restore and recovery, and comparison."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        # reversion's list carries no version ids; the compare form needs them.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            opts = self.model._meta
+            versions = self._reversion_order_version_queryset(
+                request,
+                Version.objects.get_for_object(obj).select_related("revision", "revision__user"),
+            )
+            revision_url = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision"
+            action_list = [
+                {
+                    "pk": version.pk,
+                    "revision": version.revision,
+                    "url": reverse(revision_url, args=(quote(version.object_id), version.pk)),
+                }
+                for version in versions
+            ]
+            extra_context = {"action_list": action_list, **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
 
     object_history_template = "admin/versions/object_history.html"
     history_latest_first = True

@@ -77,8 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.RejectNullCharactersMiddleware",
+    # Ahead of anything that may answer early, so every response has the policy.
     "config.middleware.SiteCSPMiddleware",
+    "config.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,8 +252,9 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # Content-Security-Policy (django-csp). Every asset is our own: scripts and
-# styles from 'self' only, no inline code. The admin's policy is set in
-# config.middleware.SiteCSPMiddleware. CSP_REPORT_ONLY=1 reports instead of blocks.
+# styles from 'self' only, no inline code. In the admin,
+# config.middleware.SiteCSPMiddleware also allows, by their hashes, the two
+# inline blocks the rich-text editor needs. CSP_REPORT_ONLY=1 reports instead of blocks.
 _csp_policy = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

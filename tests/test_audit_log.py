@@ -71,7 +71,9 @@ def test_account_group_and_district_editor_changes_are_recorded(content):
     user.groups.add(Group.objects.get(name="发布者"))
     assert entries(Action.USER_CHANGED, detail__contains="发布者").exists()
     District.objects.get(slug="jianggan").editors.add(user)
-    assert entries(Action.DISTRICT_EDITORS, object_repr="江干区", detail__contains="newcomer").exists()
+    assert entries(
+        Action.DISTRICT_EDITORS, object_repr="江干区", detail__contains="newcomer"
+    ).exists()
     District.objects.get(slug="jianggan").editors.remove(user)
     assert entries(Action.DISTRICT_EDITORS, detail__contains="移除").exists()
 

@@ -3,12 +3,10 @@
 Skips, saying why, where /usr/bin/chromium is missing; `.ci/run` installs it.
 """
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article, Status
 from districts.models import District
@@ -26,30 +24,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # tests make between browser steps are still plain synchronous code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def new_page(browser):
     contexts = []
@@ -65,12 +39,6 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    call_command("load_content", verbosity=0)
-    return live_server.url
 
 
 def log_in(page, site, username, landing="/admin/"):

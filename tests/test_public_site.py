@@ -274,7 +274,7 @@ def test_report_key_figures_are_text_with_decorative_bars(client, content):
     figures = page.split('<figure class="key-figures">')[1].split("</figure>")[0]
     assert figures.count('aria-hidden="true"') == 4
     assert "<small>不少于</small>100<small>场</small>" in figures
-    assert 'style="width: 100%"' in figures and 'style="width: 6%"' in figures
+    assert 'max="100" value="100"' in figures and 'max="100" value="6"' in figures
 
 
 def test_repeat_visit_gets_not_modified(client, seed):

@@ -314,3 +314,21 @@ def test_district_editor_sees_only_tags_in_scope(client, content):
     login_as(client, "newsroom")
     suggestions = client.get(reverse("admin:articles_tag_suggestions"), {"q": "标签"}).json()
     assert set(suggestions["results"]) == {"上城专属标签", "江干草稿标签"}
+
+
+def test_the_history_page_compares_the_two_versions_chosen(client, content):
+    import re
+
+    login_as(client, "publisher")
+    article = make_article(title="第一版")
+    saved_version(article)
+    article.title = "第二版"
+    saved_version(article)
+    history = client.get(admin_url(Article, "history", article.pk)).content.decode()
+    checked = dict(
+        re.findall(r'<input type="radio" name="(old|new)" value="(\d+)"[^>]*checked', history)
+    )
+    assert set(checked) == {"old", "new"}
+    compare = client.get(admin_url(Article, "compare", article.pk), checked)
+    assert compare.status_code == 200
+    assert "第一版" in compare.content.decode() and "第二版" in compare.content.decode()
