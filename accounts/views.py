@@ -62,7 +62,14 @@ def _page(request, template, title, **context):
     return TemplateResponse(
         request,
         template,
-        {**admin.site.each_context(request), "title": title, "next": _next_url(request), **context},
+        {
+            **admin.site.each_context(request),
+            # Until the second step is passed, the admin's menu would only lead back here.
+            "is_nav_sidebar_enabled": False,
+            "title": title,
+            "next": _next_url(request),
+            **context,
+        },
     )
 
 

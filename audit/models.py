@@ -82,7 +82,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = "审计记录"
-        verbose_name_plural = "审计日志"
+        verbose_name_plural = "审计记录"
         ordering = ["-time", "-pk"]
         default_permissions = ("view",)
 

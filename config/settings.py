@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "accounts.apps.TOTPDevicesConfig",
     "csp",
     "audit",
     "accounts",
