@@ -196,3 +196,52 @@ def test_editor_groups_are_created_by_migrate_and_command(db):
         .permissions.filter(codename="publish_article")
         .exists()
     )
+
+
+def try_restore(client, article):
+    """Open an old version of the article and save it, as the 历史 page does."""
+    import reversion
+    from reversion.models import Version
+
+    old_title = article.title
+    with reversion.create_revision():
+        article.save()
+    version = Version.objects.get_for_object(article).latest("pk")
+    article.title = old_title + "（新）"
+    article.save()
+    url = admin_url(Article, "revision", article.pk, version.pk)
+    page = client.get(url)
+    if page.status_code != 200:
+        client.post(url, {})
+    else:
+        client.post(url, form_data(page))
+    article.refresh_from_db()
+    return article.title == old_title
+
+
+def try_recover(client, article):
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        article.save()
+    version = Version.objects.get_for_object(article).latest("pk")
+    pk = article.pk
+    article.delete()
+    url = admin_url(Article, "recover", version.pk)
+    page = client.get(url)
+    client.post(url, form_data(page) if page.status_code == 200 else {})
+    listed = article.title in client.get(admin_url(Article, "recoverlist")).content.decode()
+    recovered = Article.objects.filter(pk=pk).exists()
+    assert listed or recovered or page.status_code in (403, 404)
+    return recovered
+
+
+@pytest.mark.parametrize("scope", ["own", "other"])
+@pytest.mark.parametrize("action", ["restore", "recover"])
+@pytest.mark.parametrize("role", ["newsroom", "publisher", "district"])
+def test_version_screens_permission_matrix(client, articles, role, action, scope):
+    login_as(client, role)
+    expected = role != "district" or scope == "own"
+    attempt = try_restore if action == "restore" else try_recover
+    assert attempt(client, articles[scope]) is expected
