@@ -243,7 +243,7 @@ X_FRAME_OPTIONS = "DENY"
 # The site uses none of these browser features; say so, so no embedded content can.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 SILENCED_SYSTEM_CHECKS = [
     # security.W021: HSTS preload is a submission to browser vendors that is hard
