@@ -31,6 +31,7 @@ from reversion.utils import mute_signals
 
 from audit.log import Action, Outcome, record
 
+from .models import Status
 from .richtext import paragraphs_from_html
 
 
@@ -89,8 +90,8 @@ class ScopedVersionAdminMixin:
     publication_fields = ("status", "published_at", "expires_at")
     # Never taken from an old version: the optimistic-lock counter must only grow.
     kept_fields = ("edit_version",)
-    draft_status = "draft"
-    restorable_statuses = ("draft", "review")
+    draft_status = Status.DRAFT
+    restorable_statuses = (Status.DRAFT, Status.REVIEW)
 
     def may_publish(self, request):
         return self.publish_permission is None or request.user.has_perm(self.publish_permission)
@@ -160,7 +161,7 @@ class ScopedVersionAdminMixin:
         try:
             with transaction.atomic(using=version.db), signals:
                 self._revert(request, version, current)
-                obj = self._check_reverted(request, version, current)
+                obj = self._check_reverted(request, version.object_id)
                 with self.create_revision(request):
                     response = self.changeform_view(request, str(obj.pk), request.path, context)
                 saved = getattr(request, "_restore_saved", False)
@@ -216,8 +217,8 @@ class ScopedVersionAdminMixin:
             if status is not None and status not in self.restorable_statuses:
                 manager.filter(pk=version.object_id).update(status=self.draft_status)
 
-    def _check_reverted(self, request, version, current):
-        obj = self.get_object(request, version.object_id)
+    def _check_reverted(self, request, object_id):
+        obj = self.get_object(request, object_id)
         if obj is None or not self.has_change_permission(request, obj):
             raise RestoreRefused("恢复后的内容不在您可以编辑的范围内，未作任何更改。")
         return obj

@@ -74,46 +74,6 @@ class WholeNumberField(forms.IntegerField):
             ) from None
 
 
-def year_field():
-    return WholeNumberField(
-        label="年份",
-        required=False,
-        min_value=YEAR_MIN,
-        max_value=YEAR_MAX,
-        error_messages=_messages(f"年份应为{YEAR_MIN}至{YEAR_MAX}之间的四位数字，如2021。"),
-    )
-
-
-def page_field():
-    return WholeNumberField(
-        label="页码",
-        required=False,
-        min_value=1,
-        max_value=PAGE_MAX,
-        error_messages=_messages(f"页码应为1至{PAGE_MAX}之间的整数。"),
-    )
-
-
-def district_field():
-    return forms.SlugField(
-        label="城区",
-        required=False,
-        max_length=DISTRICT_SLUG_LENGTH,
-        validators=[ProhibitNullCharactersValidator()],
-        error_messages=_messages("城区参数应为城区的网址名，如shangcheng。"),
-    )
-
-
-def tag_field():
-    return forms.SlugField(
-        label="标签",
-        required=False,
-        max_length=TAG_SLUG_LENGTH,
-        validators=[ProhibitNullCharactersValidator()],
-        error_messages=_messages("标签参数应为标签的网址名，如dang-shi-xue-xi-jiao-yu。"),
-    )
-
-
 class StrippedChoiceField(forms.ChoiceField):
     """A choice where surrounding whitespace is ignored, as in the other fields."""
 
@@ -127,20 +87,50 @@ class PublicQueryForm(forms.Form):
         return " ".join(errors[0] for errors in self.errors.values())
 
 
-class ArticleListQuery(PublicQueryForm):
-    """/articles/?district=…&tag=…&year=…&page=…"""
+class FilteredQuery(PublicQueryForm):
+    """The filters and page number /articles/ and the search share."""
 
-    district = district_field()
-    tag = tag_field()
-    year = year_field()
-    page = page_field()
+    district = forms.SlugField(
+        label="城区",
+        required=False,
+        max_length=DISTRICT_SLUG_LENGTH,
+        validators=[ProhibitNullCharactersValidator()],
+        error_messages=_messages("城区参数应为城区的网址名，如shangcheng。"),
+    )
+    tag = forms.SlugField(
+        label="标签",
+        required=False,
+        max_length=TAG_SLUG_LENGTH,
+        validators=[ProhibitNullCharactersValidator()],
+        error_messages=_messages("标签参数应为标签的网址名，如dang-shi-xue-xi-jiao-yu。"),
+    )
+    year = WholeNumberField(
+        label="年份",
+        required=False,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages=_messages(f"年份应为{YEAR_MIN}至{YEAR_MAX}之间的四位数字，如2021。"),
+    )
+    page = WholeNumberField(
+        label="页码",
+        required=False,
+        min_value=1,
+        max_value=PAGE_MAX,
+        error_messages=_messages(f"页码应为1至{PAGE_MAX}之间的整数。"),
+    )
+
+
+class ArticleListQuery(FilteredQuery):
+    """/articles/?district=…&tag=…&year=…&page=…"""
 
 
 SEARCH_TYPES = [("article", "稿件"), ("programme", "举措"), ("district", "城区")]
 
 
-class SearchQuery(PublicQueryForm):
+class SearchQuery(FilteredQuery):
     """/search/ and /search.json: ?q=…&district=…&tag=…&year=…&type=…&page=…"""
+
+    field_order = ["q", "district", "tag", "year", "type", "page"]
 
     q = forms.CharField(
         label="搜索词",
@@ -149,9 +139,6 @@ class SearchQuery(PublicQueryForm):
         validators=[ProhibitNullCharactersValidator()],
         error_messages=_messages(f"搜索词不能超过{QUERY_MAX_LENGTH}个字，也不能含有无效字符。"),
     )
-    district = district_field()
-    tag = tag_field()
-    year = year_field()
     type = StrippedChoiceField(
         label="类别",
         required=False,
@@ -160,7 +147,6 @@ class SearchQuery(PublicQueryForm):
             "类别只能是稿件（article）、举措（programme）或城区（district）。"
         ),
     )
-    page = page_field()
 
     # The parameters a result page link carries over to the next page.
     carried = ("q", "district", "tag", "year", "type")

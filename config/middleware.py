@@ -1,7 +1,12 @@
+import base64
+import functools
+import hashlib
+
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django_prose_editor.widgets import prose_editor_admin_media
 
 FONT_SIZES = ("small", "medium", "large")
 FONT_SIZE_COOKIE = "fontsize"
@@ -112,15 +117,12 @@ class SiteCSPMiddleware(CSPMiddleware):
         return parts
 
     @staticmethod
+    @functools.cache
     def importmap_hash():
         """The hash of the import map as the admin renders it. Computed, not
         written down: its URLs come from the static files storage and carry the
-        file hashes of each deployment."""
-        import base64
-        import hashlib
-
-        from django_prose_editor.widgets import prose_editor_admin_media
-
+        file hashes of each deployment (fixed for the life of a process, so
+        computed once, not on every admin request)."""
         (tag,) = prose_editor_admin_media.render_importmap()
         content = tag[tag.index(">") + 1 : tag.rindex("</script>")]
         digest = base64.b64encode(hashlib.sha256(content.encode()).digest()).decode()
