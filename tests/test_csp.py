@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 from reversion import create_revision
 from reversion.models import Version
 
@@ -465,12 +466,16 @@ def test_admin_change_page_and_its_editor_have_no_violations(site, watched):
     assert editor.locator("em", has_text="斜体").count() == 1
     # The block type picker is a popover the editor positions by script.
     menubar.locator(".prose-menubar__selected").click()
-    page.locator("#sections-0 .prose-menubar__picker").wait_for()
+    picker = page.locator("#sections-0 .prose-menubar__picker")
+    picker.wait_for()
     page.keyboard.press("Escape")
-    editor.click()
-    page.keyboard.press("End")
+    picker.wait_for(state="hidden")
+    # The link button stays disabled until the selection holds text; click once it is enabled.
+    editor.locator("strong", has_text="三百名").click()
     page.keyboard.press("Shift+ArrowLeft")
-    menubar.locator("[data-name=link]").click()
+    link_button = menubar.locator("[data-name=link]")
+    expect(link_button).not_to_have_class(re.compile(r"\bdisabled\b"))
+    link_button.click()
     page.locator("dialog.prose-editor-dialog[open]").wait_for()
     page.keyboard.press("Escape")
     page.click("input[name=_continue]")
