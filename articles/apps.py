@@ -1,18 +1,15 @@
 from django.apps import AppConfig
 
+from core import content_audit
+
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
-    verbose_name = "稿件"
+    verbose_name = "稿件与专题"
 
     def ready(self):
-        from audit.tracking import track_deletion, track_publication
-
-        from .models import Article, Tag
-        from .search import signals
-
-        signals.connect()
-        track_publication(Article)
-        track_deletion(Article)
-        track_deletion(Tag)
+        for name in ("Article", "Campaign", "Programme"):
+            model = self.get_model(name)
+            content_audit.track_publication(model)
+            content_audit.track_deletion(model)

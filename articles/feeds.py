@@ -14,11 +14,11 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
-from config.seo import DESCRIPTION_LENGTH
+from core.seo import DESCRIPTION_LENGTH
 from districts.models import District
 
 from .models import Article
-from .views import visible_tags
+from .tags import visible_tags
 
 FEED_LENGTH = 30
 

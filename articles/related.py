@@ -27,8 +27,7 @@ class RelatedItem:
 def related_items(obj, limit=DEFAULT_LIMIT):
     """Up to `limit` related published articles and programmes for `obj`
     (an Article, Programme or Campaign whose tags may be prefetched)."""
-    from articles.models import Article
-    from districts.models import Programme
+    from articles.models import Article, Programme
 
     tag_ids = [tag.pk for tag in obj.tags.all()]
     if not tag_ids:

@@ -2,65 +2,28 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
-from config.middleware import bad_request
-from config.seo import PageMeta, PageMetaMixin, article_page_meta, describe
-from districts.models import Campaign, District, Programme
-from districts.permissions import scoped_articles
+from core.middleware import bad_request
+from core.preview import PreviewMixin
+from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
+from districts.models import District
 
-from .models import Article, ArticleRedirect, ArticleSection, Tag
-from .preview import PreviewMixin
-from .query_forms import ArticleListQuery
+from .forms import ArticleListQuery
+from .models import Article, ArticleRedirect, ArticleSection, Programme
 from .related import related_items
-
-
-def visible_tags():
-    """Tags a visitor may see: on an article visible now, on a published
-    programme, or on a district. A tag used only on drafts, scheduled or
-    expired articles has no public page, feed or list filter: its name alone
-    could announce unpublished news."""
-    return Tag.objects.filter(
-        Exists(Article.objects.published().filter(tags=OuterRef("pk")))
-        | Exists(Programme.objects.published().filter(tags=OuterRef("pk")))
-        | Exists(District.objects.filter(tags=OuterRef("pk")))
-    )
-
-
-def tags_with_article_counts():
-    """Tags used by at least one published article, with that count, in one query."""
-    return (
-        Tag.on_published_articles()
-        .annotate(article_count=Count("tagged_items", distinct=True))
-        .order_by("-article_count", "name")
-    )
-
-
-class HomeView(PageMetaMixin, TemplateView):
-    template_name = "home.html"
-    page_column = "首页"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["campaigns"] = (
-            Campaign.objects.published()
-            .filter(report_article__in=Article.objects.published())
-            .select_related("report_article")
-        )
-        context["latest_articles"] = Article.objects.published().for_listing()[:10]
-        context["districts"] = District.objects.prefetch_related("successors")
-        context["popular_tags"] = tags_with_article_counts()[:20]
-        return context
+from .scoping import scoped_articles
+from .tags import tags_with_article_counts, visible_tags
 
 
 class ArticleListView(PageMetaMixin, ListView):
     """/articles/, filtered by district, tag and year; the query parameters
-    follow the rule in articles.query_forms."""
+    follow the rule in core.query_forms."""
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"

@@ -7,9 +7,11 @@ outside a request (management commands).
 
 from contextvars import ContextVar
 
-from .models import Action, AuditEntry, Outcome
+from django.apps import apps
 
-__all__ = ["Action", "Outcome", "acting_as", "current_actor", "record"]
+from .choices import Action, Outcome
+
+__all__ = ["Action", "Outcome", "acting_as", "current_actor", "describe_m2m", "record"]
 
 _actor = ContextVar("audit_actor", default=(None, None))
 
@@ -48,7 +50,10 @@ def record(
     user = user if user is not None else actor
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
-    entry = AuditEntry(
+    # Looked up when an entry is written, so content apps can import this module
+    # (and connect their audit receivers) before the models are loaded.
+    audit_entry = apps.get_model("audit", "AuditEntry")
+    entry = audit_entry(
         user_id=user.pk if user is not None else None,
         username=(username if username is not None else getattr(user, "username", ""))[:150],
         ip_address=ip_address or actor_ip,
@@ -64,3 +69,12 @@ def record(
         entry.object_repr = object_repr[:300]
     entry.save()
     return entry
+
+
+def describe_m2m(action, model, pk_set):
+    """A many-to-many change in words: 加入：张三、李四."""
+    verb = {"post_add": "加入", "post_remove": "移除", "post_clear": "清空"}[action]
+    if not pk_set:
+        return verb
+    names = [str(obj) for obj in model._default_manager.filter(pk__in=pk_set)]
+    return f"{verb}：{'、'.join(sorted(names))}"

@@ -8,7 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .client_ip import client_ip
-from .log import Action, Outcome, record
+from .log import Action, Outcome, describe_m2m, record
 
 User = get_user_model()
 
@@ -73,14 +73,6 @@ def on_group_saved(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=Group)
 def on_group_deleted(sender, instance, **kwargs):
     record(Action.GROUP_CHANGED, instance, detail="删除用户组")
-
-
-def describe_m2m(action, model, pk_set):
-    verb = {"post_add": "加入", "post_remove": "移除", "post_clear": "清空"}[action]
-    if not pk_set:
-        return verb
-    names = [str(obj) for obj in model._default_manager.filter(pk__in=pk_set)]
-    return f"{verb}：{'、'.join(sorted(names))}"
 
 
 @receiver(m2m_changed, sender=User.groups.through)

@@ -130,8 +130,8 @@ def measure(count):
     generated = time.perf_counter() - start
     setup_django(workdir)
 
-    from articles.importing import Importer, ImportOptions, collect_paths
     from articles.models import Article
+    from importing.importer import Importer, ImportOptions, collect_paths
 
     rows = []
     for phase in ["first import", "re-import"]:

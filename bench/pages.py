@@ -79,8 +79,8 @@ def main():
         p95 = timings[int(len(timings) * 0.95) - 1]
         print(f"{name:<18}{counter.count:>8}{statistics.median(timings):>11.1f}{p95:>9.1f}")
 
-    from articles.importing import import_file
     from articles.models import Article
+    from importing.importer import import_file
 
     seed = ROOT / "content" / "2021" / "articles" / "000_7cfd02887c454dd1.txt"
     Article.objects.filter(import_key__isnull=False).delete()

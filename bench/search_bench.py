@@ -160,8 +160,9 @@ def drop_scratch(postgres_url, scratch):
 def generate(count, seed=2021):
     from django.utils import timezone
 
-    from articles.models import Article, ArticleSection, Status
-    from articles.richtext import html_from_paragraphs
+    from articles.models import Article, ArticleSection
+    from core.richtext import html_from_paragraphs
+    from core.status import Status
     from districts.models import District
 
     rng = random.Random(seed)
@@ -219,7 +220,7 @@ def icontains_search(text):
     from django.db.models import Q
 
     from articles.models import Article
-    from articles.search.query import parse_query
+    from search.query import parse_query
 
     query = parse_query(text)
     words = query.words + ["".join(p) for p in query.phrases]
@@ -256,8 +257,8 @@ def main():
     try:
         from django.db import connection
 
-        from articles.search import service
-        from articles.search.indexing import rebuild
+        from search import service
+        from search.indexing import rebuild
 
         start = time.perf_counter()
         generate(count)

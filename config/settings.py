@@ -67,24 +67,30 @@ INSTALLED_APPS = [
     "django_otp",
     "accounts.apps.TOTPDevicesConfig",
     "csp",
+    # First-party apps, lowest layer first; each imports only from those above
+    # it in this list (README "How the code is laid out"; checked in CI).
     "audit",
     "accounts",
-    "articles",
+    "core",
     "districts",
+    "articles",
+    "search",
+    "importing",
+    "website",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Ahead of anything that may answer early, so every response has the policy.
-    "config.middleware.SiteCSPMiddleware",
-    "config.middleware.RejectNullCharactersMiddleware",
+    "core.middleware.SiteCSPMiddleware",
+    "core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "config.middleware.FontSizeMiddleware",
+    "core.middleware.FontSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -114,9 +120,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
-            "builtins": ["articles.templatetags.zh_typography"],
+            "builtins": ["core.templatetags.zh_typography"],
         },
     },
 ]
@@ -167,10 +173,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Tag slugs are ASCII (pinyin) so `<slug:>` URLs work; see articles.models.Tag.
+# Tag slugs are ASCII (pinyin) so `<slug:>` URLs work; see core.models.Tag.
 TAGGIT_CASE_INSENSITIVE = True
-TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
+TAGGIT_TAGS_FROM_STRING = "core.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "core.tagging.edit_string_for_tags"
 
 # Shipped 2021 content loaded by `manage.py load_content`.
 CONTENT_DIR = BASE_DIR / "content"

@@ -1,37 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.http import HttpResponse
-from django.urls import include, path, reverse
-from django.views.decorators.http import require_GET
+from django.urls import include, path
 
-from articles.search.views import SearchView, search_json
-from articles.views import HomeView
-
-from .context_processors import absolute_url
-from .sitemaps import SITEMAPS
+from search.views import SearchView, search_json
+from website.sitemaps import SITEMAPS
+from website.views import HomeView, robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} · 内容管理"
 admin.site.site_title = f"{settings.SITE_NAME} 内容管理"
 admin.site.index_title = "稿件、城区与专题"
 
 
-@require_GET
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /preview/",
-        "Disallow: /search",
-        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
-    path("", include("districts.urls")),
+    path("", include("website.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("search.json", search_json, name="search_json"),
     path("feeds/", include("articles.feed_urls")),

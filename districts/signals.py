@@ -2,10 +2,7 @@
 
 from django.db.models.signals import m2m_changed
 
-from audit.log import Action, record
-from audit.signals import describe_m2m
-
-from .models import District
+from audit.log import Action, describe_m2m, record
 
 
 def _editors_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -16,7 +13,9 @@ def _editors_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
     record(Action.DISTRICT_EDITORS, instance, detail=label + describe_m2m(action, model, pk_set))
 
 
-def connect():
+def connect(district_model):
     m2m_changed.connect(
-        _editors_changed, sender=District.editors.through, dispatch_uid="audit_district_editors"
+        _editors_changed,
+        sender=district_model.editors.through,
+        dispatch_uid="audit_district_editors",
     )

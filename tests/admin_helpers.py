@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
-from districts.permissions import DISTRICT_EDITORS, NEWSROOM_EDITORS, PUBLISHERS
+from website.roles import DISTRICT_EDITORS, NEWSROOM_EDITORS, PUBLISHERS
 
 
 def make_user(username, group=None, districts=(), superuser=False):

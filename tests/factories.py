@@ -5,10 +5,11 @@ import itertools
 
 from django.utils import timezone
 
-from articles.models import Article, ArticleSection, Byline, Status
-from articles.richtext import html_from_paragraphs
-from articles.search.indexing import index_object, signals_paused
-from districts.models import Campaign, District, Programme, ProgrammeItem
+from articles.models import Article, ArticleSection, Byline, Campaign, Programme, ProgrammeItem
+from core.richtext import html_from_paragraphs
+from core.status import Status
+from districts.models import District
+from search.indexing import index_object, signals_paused
 
 _numbers = itertools.count(1)
 

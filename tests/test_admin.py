@@ -4,8 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from articles.models import Article
-from districts.models import Programme
+from articles.models import Article, Programme
 
 
 def admin_url(model, action, *args):

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, Status, Tag
+from articles.models import Article
+from core.models import Tag
+from core.status import Status
 from tests.admin_helpers import admin_url, form_data, login_as
 from tests.factories import make_article
 
@@ -214,7 +216,7 @@ def test_preview_shows_a_banner_is_noindex_and_not_cached(client, content):
 
 
 def test_report_preview_includes_unpublished_programmes(client, content):
-    from districts.models import Campaign, Programme
+    from articles.models import Campaign, Programme
 
     Programme.objects.filter(slug="ba-xue-ba-xin").update(status=Status.DRAFT)
     campaign = Campaign.objects.get()
@@ -222,7 +224,7 @@ def test_report_preview_includes_unpublished_programmes(client, content):
     public = client.get(campaign.get_absolute_url()).content.decode()
     assert programme_link not in public
     login_as(client, "publisher")
-    preview = client.get(reverse("districts:campaign_preview", args=[campaign.pk])).content.decode()
+    preview = client.get(reverse("website:campaign_preview", args=[campaign.pk])).content.decode()
     assert programme_link in preview and "预览" in preview
 
 

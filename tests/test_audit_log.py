@@ -8,9 +8,10 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.models import Article, Status
+from articles.models import Article
 from audit.log import record
 from audit.models import Action, AppendOnlyError, AuditEntry, Outcome
+from core.status import Status
 from districts.models import District
 from tests.admin_helpers import admin_url, form_data, login_as, make_user
 from tests.factories import make_article

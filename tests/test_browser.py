@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from articles.models import Article, Status
+from articles.models import Article
+from core.status import Status
 from districts.models import District
 from tests.admin_helpers import make_user
 from tests.factories import make_article

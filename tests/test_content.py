@@ -8,9 +8,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.models import Article, Status
-from districts.content import ContentError, load_content_dir
-from districts.models import Campaign, District, KeyFigure, Programme, ProgrammeEvent
+from articles.models import Article, Campaign, KeyFigure, Programme, ProgrammeEvent
+from core.status import Status
+from districts.models import District
+from importing.loader import ContentError, load_content_dir
 
 
 def snapshot():

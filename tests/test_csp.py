@@ -24,7 +24,7 @@ from reversion import create_revision
 from reversion.models import Version
 
 from articles.models import Article
-from config.middleware import SiteCSPMiddleware
+from core.middleware import SiteCSPMiddleware
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REPORT = "/campaigns/2021-dang-shi-xue-xi-jiao-yu/"
@@ -57,7 +57,7 @@ PUBLIC_PAGES = {
     "article-list": lambda: reverse("articles:article_list"),
     "article-list-filtered": lambda: reverse("articles:article_list") + "?district=jianggan",
     "article": lambda: seed_article().get_absolute_url(),
-    "districts": lambda: reverse("districts:district_list"),
+    "districts": lambda: reverse("website:district_list"),
     "district": lambda: "/districts/jianggan/",
     "programme": lambda: "/programmes/qi-da-ke-cheng/",
     "tags": lambda: reverse("articles:tag_index"),
@@ -234,7 +234,7 @@ def policy_headers_in_a_fresh_process(path, **env):
         "import django; django.setup()\n"
         "from django.http import HttpResponse\n"
         "from django.test import RequestFactory\n"
-        "from config.middleware import SiteCSPMiddleware\n"
+        "from core.middleware import SiteCSPMiddleware\n"
         "response = SiteCSPMiddleware(lambda request: HttpResponse())"
         f"(RequestFactory().get({path!r}))\n"
         "for name in ('Content-Security-Policy', 'Content-Security-Policy-Report-Only'):\n"

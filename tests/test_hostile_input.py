@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.query_forms import ArticleListQuery, SearchQuery
+from articles.forms import ArticleListQuery
+from search.forms import SearchQuery
 from tests.factories import make_article
 from tests.test_sanitising import PAYLOADS
 

@@ -6,8 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ArticleSection
-from districts.models import Campaign, Programme
+from articles.models import Article, ArticleSection, Campaign, Programme
 
 
 def run(*args, **kwargs):
@@ -186,7 +185,7 @@ def test_a_batch_the_database_refuses_is_retried_file_by_file(
     written on its own, so good files still land whole."""
     from django.db import DatabaseError
 
-    from articles import importing
+    from importing import importer as importing
 
     calls = {"n": 0}
     original = importing.Importer._flush

@@ -16,10 +16,10 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from articles import importing
-from articles.importing import check_field_lengths, read_source
+from importing import importer as importing
 from articles.models import Article, ArticleSection, Byline
-from articles.parsing import (
+from importing.importer import check_field_lengths, read_source
+from importing.parser import (
     ArticleFormatError,
     ParsedArticle,
     ParsedByline,
@@ -168,8 +168,8 @@ def test_reading_a_fifo_in_a_fresh_process_ends_in_time(fifo):
     timeout: a hang there cannot take the test run with it."""
     code = (
         "import django, sys; django.setup()\n"
-        "from articles.importing import read_source\n"
-        "from articles.parsing import ArticleFormatError\n"
+        "from importing.importer import read_source\n"
+        "from importing.parser import ArticleFormatError\n"
         "try:\n"
         "    read_source(sys.argv[1])\n"
         "except ArticleFormatError as exc:\n"

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Tag
-from districts.models import Campaign, District, Programme
+from articles.models import Article, Campaign, Programme
+from core.models import Tag
+from districts.models import District
 from tests.factories import make_article, make_campaign, make_district, make_programme
 
 
@@ -19,7 +20,7 @@ def public_urls():
         + "?district=jianggan&year=2021&tag=dang-shi-xue-xi-jiao-yu",
         article.get_absolute_url(),
         campaign.get_absolute_url(),
-        reverse("districts:district_list"),
+        reverse("website:district_list"),
         *[d.get_absolute_url() for d in District.objects.all()],
         *[p.get_absolute_url() for p in Programme.objects.all()],
         reverse("articles:tag_index"),
@@ -40,9 +41,9 @@ def test_every_public_page_answers(client, content):
     [
         "articles:article_detail",
         "articles:tag_detail",
-        "districts:district_detail",
-        "districts:programme_detail",
-        "districts:campaign_report",
+        "website:district_detail",
+        "website:programme_detail",
+        "website:campaign_report",
     ],
 )
 def test_unknown_slug_is_404(client, content, name):
@@ -56,7 +57,7 @@ def test_list_filters_naming_nothing_are_404(client, content, query):
 
 @pytest.mark.parametrize("query", ["?year=20x1", "?page=abc", "?district=not%20a%20slug"])
 def test_malformed_list_filters_are_400(client, content, query):
-    """See articles.query_forms for the rule (tests/test_hostile_input.py has more)."""
+    """See core.query_forms for the rule (tests/test_hostile_input.py has more)."""
     assert client.get(reverse("articles:article_list") + query).status_code == 400
 
 
@@ -94,12 +95,12 @@ def test_drafts_and_scheduled_articles_are_not_public(client, content):
 
 
 def test_dissolved_district_is_listed_as_historical(client, content):
-    page = client.get(reverse("districts:district_list")).content.decode()
+    page = client.get(reverse("website:district_list")).content.decode()
     assert page.index("历史城区") < page.index("江干区")
-    detail = client.get(reverse("districts:district_detail", args=["jianggan"])).content.decode()
+    detail = client.get(reverse("website:district_detail", args=["jianggan"])).content.decode()
     assert "江干区已于2021年4月9日撤销" in detail
     shangcheng = client.get(
-        reverse("districts:district_detail", args=["shangcheng"])
+        reverse("website:district_detail", args=["shangcheng"])
     ).content.decode()
     assert "前身包括" in shangcheng and "江干区" in shangcheng
 
@@ -126,9 +127,9 @@ def budget_urls():
         "article_list": reverse("articles:article_list"),
         "article_detail": article.get_absolute_url(),
         "campaign_report": Campaign.objects.get(year=2021, title="党史学习教育").get_absolute_url(),
-        "district_list": reverse("districts:district_list"),
-        "district_detail": reverse("districts:district_detail", args=["shangcheng"]),
-        "programme_detail": reverse("districts:programme_detail", args=["wu-xue-wu-zheng"]),
+        "district_list": reverse("website:district_list"),
+        "district_detail": reverse("website:district_detail", args=["shangcheng"]),
+        "programme_detail": reverse("website:programme_detail", args=["wu-xue-wu-zheng"]),
         "tag_index": reverse("articles:tag_index"),
         "tag_detail": reverse("articles:tag_detail", args=["dang-shi-xue-xi-jiao-yu"]),
     }

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from articles.parsing import (
+from importing.parser import (
     SHANGHAI,
     ArticleFormatError,
     decode_article_bytes,

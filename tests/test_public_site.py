@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Status
+from articles.models import Article, Campaign, Programme
 from articles.related import related_items
-from districts.models import Campaign, District, Programme
+from core.status import Status
+from districts.models import District
 from tests.factories import make_article
 
 SEED_TITLE = "上城江干滨江动员部署党史学习教育——以昂扬姿态开启奋斗新征程"
@@ -54,9 +55,9 @@ def every_public_url():
         reverse("articles:article_list") + "?tag=dang-shi-xue-xi-jiao-yu&year=2021",
         article.get_absolute_url(),
         Campaign.objects.get().get_absolute_url(),
-        reverse("districts:district_list"),
-        reverse("districts:district_detail", args=["shangcheng"]),
-        reverse("districts:programme_detail", args=["wu-xue-wu-zheng"]),
+        reverse("website:district_list"),
+        reverse("website:district_detail", args=["shangcheng"]),
+        reverse("website:programme_detail", args=["wu-xue-wu-zheng"]),
         reverse("articles:tag_index"),
         reverse("articles:tag_detail", args=["dang-shi-xue-xi-jiao-yu"]),
         reverse("feeds:articles_rss"),
@@ -147,7 +148,7 @@ def test_article_page_meta_tags(client, seed, settings):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["home", "articles:article_list", "districts:district_list", "articles:tag_index"]
+    "url_name", ["home", "articles:article_list", "website:district_list", "articles:tag_index"]
 )
 def test_every_page_has_title_description_canonical_and_og(client, content, url_name):
     page = client.get(reverse(url_name)).content.decode()
@@ -262,7 +263,7 @@ def test_related_items_show_on_article_programme_and_report(client, seed):
     make_article(title="另一篇党史稿件", tags=["党史学习教育"])
     for url in [
         seed.get_absolute_url(),
-        reverse("districts:programme_detail", args=["wu-xue-wu-zheng"]),
+        reverse("website:programme_detail", args=["wu-xue-wu-zheng"]),
         Campaign.objects.get().get_absolute_url(),
     ]:
         page = client.get(url).content.decode()

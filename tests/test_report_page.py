@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Status
-from articles.typography import fullwidth_punctuation as zh
-from districts.models import Campaign
+from articles.models import Article, Campaign
+from core.status import Status
+from core.typography import fullwidth_punctuation as zh
 
-REPORT_URL = reverse("districts:campaign_report", args=["2021-dang-shi-xue-xi-jiao-yu"])
+REPORT_URL = reverse("website:campaign_report", args=["2021-dang-shi-xue-xi-jiao-yu"])
 
 
 @pytest.fixture
@@ -40,13 +40,13 @@ def test_report_shows_each_district_with_its_programme(report):
 
 
 def test_report_marks_jianggan_as_merged_into_shangcheng(report):
-    shangcheng_url = reverse("districts:district_detail", args=["shangcheng"])
+    shangcheng_url = reverse("website:district_detail", args=["shangcheng"])
     assert "已于2021年4月9日撤并" in report
     assert f'并入<a href="{shangcheng_url}">上城区</a>' in report
 
 
 def test_report_lists_every_item(content, report):
-    from districts.models import Programme
+    from articles.models import Programme
 
     for programme in Programme.objects.prefetch_related("items"):
         for item in programme.items.all():

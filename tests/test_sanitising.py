@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Status
+from articles.models import Article
+from core.status import Status
 from tests.admin_helpers import admin_url, form_data, login_as
 
 PAYLOADS = [
@@ -119,7 +120,7 @@ def test_payload_in_body_title_and_tags_is_inert_everywhere(client, content, pay
     client.logout()
     pages = [
         article.get_absolute_url(),
-        reverse("districts:campaign_report", args=[article.campaign.slug]),
+        reverse("website:campaign_report", args=[article.campaign.slug]),
         reverse("home"),
         reverse("articles:article_list"),
         reverse("articles:tag_index"),

@@ -7,9 +7,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SearchEntry, Status
-from articles.search import service
-from districts.models import District, Programme
+from articles.models import Article, Programme
+from core.status import Status
+from districts.models import District
+from search import service
+from search.models import SearchEntry
 from tests.admin_helpers import admin_url, login_as
 from tests.factories import make_article
 
@@ -73,7 +75,7 @@ def test_a_word_that_appears_nowhere_finds_nothing(content, query):
 def test_hostile_queries_never_error_or_inject(client, content, query):
     results = service.search(query)
     assert results.total >= 0
-    # A NUL character is refused with a 400 (see articles.query_forms); the rest is searched.
+    # A NUL character is refused with a 400 (see core.query_forms); the rest is searched.
     expected = 400 if "\x00" in query else 200
     response = client.get(reverse("search"), {"q": query})
     assert response.status_code == expected

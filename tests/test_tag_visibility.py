@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Status, Tag
-from districts.models import Campaign, District
+from articles.models import Article, Campaign
+from core.models import Tag
+from core.status import Status
+from districts.models import District
 from tests.factories import make_article, make_programme
 
 TAG = "未公开专题"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.typography import fullwidth_punctuation
+from core.typography import fullwidth_punctuation
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,11 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Status, Tag
+from articles.models import Article, Campaign, Programme
 from audit.models import Action, AuditEntry
-from districts.models import Campaign, District, Programme
+from core.models import Tag
+from core.status import Status
+from districts.models import District
 from tests.admin_helpers import admin_url, form_data, login_as
 from tests.factories import make_article
 

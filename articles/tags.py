@@ -1,0 +1,61 @@
+"""Which tags readers and editors may see."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
+
+from core.models import Tag
+from districts.models import District
+from districts.scoping import own_district_ids, sees_all_districts
+
+from .models import Article, Programme
+from .scoping import scoped_articles, scoped_programmes
+
+
+def visible_tags():
+    """Tags a visitor may see: on an article visible now, on a published
+    programme, or on a district. A tag used only on drafts, scheduled or
+    expired articles has no public page, feed or list filter: its name alone
+    could announce unpublished news."""
+    return Tag.objects.filter(
+        Exists(Article.objects.published().filter(tags=OuterRef("pk")))
+        | Exists(Programme.objects.published().filter(tags=OuterRef("pk")))
+        | Exists(District.objects.filter(tags=OuterRef("pk")))
+    )
+
+
+def tags_on_published_articles():
+    """Tags used by at least one published article (joined through their
+    tagged items, so counts can be annotated on the same join)."""
+    return Tag.objects.filter(
+        tagged_items__content_type=ContentType.objects.get_for_model(Article),
+        tagged_items__object_id__in=Article.objects.published().values("pk"),
+    )
+
+
+def tags_with_article_counts():
+    """Tags used by at least one published article, with that count, in one query."""
+    return (
+        tags_on_published_articles()
+        .annotate(article_count=Count("tagged_items", distinct=True))
+        .order_by("-article_count", "name")
+    )
+
+
+def tags_in_scope(user):
+    """Every tag for newsroom staff; for a district editor, the tags on the
+    articles, programmes and districts they work on (other districts' tags,
+    drafts included, are not theirs to browse)."""
+    if sees_all_districts(user):
+        return Tag.objects.all()
+    content_types = ContentType.objects.get_for_models(Article, Programme, District)
+    used_on = {
+        Article: scoped_articles(user).values("pk"),
+        Programme: scoped_programmes(user).values("pk"),
+        District: District.objects.filter(pk__in=own_district_ids(user)).values("pk"),
+    }
+    in_scope = Q()
+    for model, pks in used_on.items():
+        in_scope |= Q(
+            tagged_items__content_type=content_types[model], tagged_items__object_id__in=pks
+        )
+    return Tag.objects.filter(pk__in=Tag.objects.filter(in_scope).values("pk"))

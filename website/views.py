@@ -1,0 +1,234 @@
+"""Pages that combine several apps: the home page, the campaign report,
+district and programme pages (each lists articles), and robots.txt."""
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+
+from articles.models import Article, ArticleSection, Campaign, Programme
+from articles.related import related_items
+from articles.scoping import scoped_programmes
+from articles.tags import tags_with_article_counts
+from core.context_processors import absolute_url
+from core.preview import PreviewMixin
+from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
+from districts.models import District
+from districts.scoping import ALL_DISTRICTS_PERMISSION
+
+
+def programmes_with_details(programmes=None):
+    """Programmes (published ones by default) with everything their cards show,
+    in a fixed number of queries."""
+    programmes = Programme.objects.published() if programmes is None else programmes
+    return programmes.select_related("district", "campaign").prefetch_related(
+        "items", "figures", "events", "tags", "district__successors"
+    )
+
+
+class HomeView(PageMetaMixin, TemplateView):
+    template_name = "home.html"
+    page_column = "首页"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["campaigns"] = (
+            Campaign.objects.published()
+            .filter(report_article__in=Article.objects.published())
+            .select_related("report_article")
+        )
+        context["latest_articles"] = Article.objects.published().for_listing()[:10]
+        context["districts"] = District.objects.prefetch_related("successors")
+        context["popular_tags"] = tags_with_article_counts()[:20]
+        return context
+
+
+class DistrictListView(PageMetaMixin, ListView):
+    template_name = "districts/district_list.html"
+    context_object_name = "districts"
+    page_column = "城区"
+
+    def get_page_meta(self, context):
+        return PageMeta(
+            title="城区", description="杭州市各城区的简介、举措与稿件，包括已撤并的历史城区。"
+        )
+
+    def get_queryset(self):
+        return District.objects.prefetch_related("successors", "aliases")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        districts = list(context["districts"])
+        context["current_districts"] = [d for d in districts if not d.is_dissolved]
+        context["historical_districts"] = [d for d in districts if d.is_dissolved]
+        return context
+
+
+class DistrictDetailView(PageMetaMixin, DetailView):
+    template_name = "districts/district_detail.html"
+    context_object_name = "district"
+    articles_shown = 20
+    page_column = "城区"
+
+    def get_page_meta(self, context):
+        district = self.object
+        return PageMeta(
+            title=district.name,
+            description=describe(district.profile) or f"{district.name}的举措与稿件。",
+            keywords=[district.name, *(tag.name for tag in district.tags.all())],
+        )
+
+    def get_queryset(self):
+        return District.objects.prefetch_related("aliases", "successors", "predecessors", "tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        district = self.object
+        context["programmes"] = (
+            Programme.objects.published().filter(district=district).select_related("campaign")
+        )
+        articles = Article.objects.published().for_listing().filter(districts=district)
+        context["articles"] = articles[: self.articles_shown]
+        return context
+
+
+class ProgrammeDetailView(PageMetaMixin, DetailView):
+    template_name = "districts/programme_detail.html"
+    context_object_name = "programme"
+    articles_shown = 20
+    page_column = "举措"
+
+    def get_page_meta(self, context):
+        programme = self.object
+        return PageMeta(
+            title=f"{programme.district.name}“{programme.name}”",
+            description=describe(programme.summary) or programme.headline,
+            keywords=[programme.name, *(tag.name for tag in programme.tags.all())],
+        )
+
+    def get_queryset(self):
+        return programmes_with_details()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = Article.objects.published().for_listing().filter(programmes=self.object)
+        context["articles"] = articles[: self.articles_shown]
+        context["related"] = related_items(self.object)
+        return context
+
+
+class CampaignReportView(PageMetaMixin, DetailView):
+    """The campaign's report: its article's sections, each district's beside its
+    programme."""
+
+    template_name = "districts/campaign_report.html"
+    context_object_name = "campaign"
+    page_column = "专题"
+
+    def get_page_meta(self, context):
+        campaign, article = self.object, context["article"]
+        return article_page_meta(
+            article,
+            title=f"{campaign.year}年{campaign.title}",
+            description=describe(campaign.summary),
+            keywords=[tag.name for tag in campaign.tags.all()],
+        )
+
+    def get_queryset(self):
+        return Campaign.objects.published().prefetch_related("tags")
+
+    def report_articles(self):
+        return Article.objects.published()
+
+    def report_programmes(self):
+        return programmes_with_details()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.object
+        article = (
+            self.report_articles()
+            .filter(pk=campaign.report_article_id)
+            .prefetch_related(
+                Prefetch(
+                    "sections",
+                    queryset=ArticleSection.objects.select_related("district").prefetch_related(
+                        "district__successors"
+                    ),
+                ),
+                "bylines",
+                "tags",
+            )
+            .first()
+        )
+        if article is None:
+            raise Http404("该专题的报道尚未发布")
+        programmes = list(self.report_programmes().filter(campaign=campaign))
+        by_district = {p.district_id: p for p in programmes}
+
+        lead, district_sections, shown = [], [], set()
+        for section in article.sections.all():
+            if section.district_id is None and not district_sections:
+                lead.append(section)
+                continue
+            programme = by_district.get(section.district_id)
+            if programme:
+                shown.add(programme.pk)
+            district_sections.append({"section": section, "programme": programme})
+        figures = [(p, f) for p in programmes for f in p.figures.all()]
+        largest = max((f.value for _, f in figures), default=0)
+        context.update(
+            article=article,
+            related=related_items(campaign),
+            back_url=reverse("home"),
+            back_label="返回首页",
+            figure_scale=largest,
+            lead_sections=lead,
+            district_sections=district_sections,
+            other_programmes=[p for p in programmes if p.pk not in shown],
+            figures=figures,
+        )
+        return context
+
+
+class ProgrammePreviewView(PreviewMixin, ProgrammeDetailView):
+    permission_required = "articles.view_programme"
+
+    def get_queryset(self):
+        return programmes_with_details(scoped_programmes(self.request.user))
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class CampaignReportPreviewView(PreviewMixin, CampaignReportView):
+    """The whole report with unpublished parts; it spans districts, so only
+    for staff who see every district."""
+
+    permission_required = ("articles.view_campaign", ALL_DISTRICTS_PERMISSION)
+
+    def get_queryset(self):
+        return Campaign.objects.prefetch_related("tags")
+
+    def report_articles(self):
+        return Article.objects.all()
+
+    def report_programmes(self):
+        return programmes_with_details(Programme.objects.all())
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search",
+        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
