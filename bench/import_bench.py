@@ -131,7 +131,9 @@ def measure(count):
     setup_django(workdir)
 
     from articles.models import Article
-    from importing.importer import Importer, ImportOptions, collect_paths
+    from importing.files import collect_paths
+    from importing.importer import Importer
+    from importing.report import ImportOptions
 
     rows = []
     for phase in ["first import", "re-import"]:

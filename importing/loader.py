@@ -24,7 +24,8 @@ from core.status import Status
 from districts.models import District, DistrictAlias
 from search.indexing import index_object
 
-from .importer import FAILED, import_file
+from .importer import import_file
+from .report import FAILED
 
 CONTENT_FILE = "content.json"
 

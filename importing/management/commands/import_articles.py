@@ -8,7 +8,9 @@ from audit.commands import command_user
 from audit.log import Action, Outcome, record
 from core.models import Tag
 from core.status import Status
-from importing.importer import CONFLICT, FAILED, STDIN, Importer, ImportOptions, collect_paths
+from importing.files import STDIN, collect_paths
+from importing.importer import Importer
+from importing.report import CONFLICT, FAILED, ImportOptions
 
 # Show a progress bar from this many files on, when stderr is a terminal.
 PROGRESS_THRESHOLD = 20

@@ -1,0 +1,83 @@
+"""What an import run is asked to do and what came of it: the run's options,
+one result per file, and the report that counts them."""
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from core.status import Status
+
+CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED = (
+    "created",
+    "updated",
+    "unchanged",
+    "conflict",
+    "failed",
+)
+ACTIONS = (CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED)
+
+
+@dataclass
+class ImportOptions:
+    status: str = Status.DRAFT
+    campaign: object = None
+    tags: tuple = ()
+    dry_run: bool = False
+    force: bool = False
+    strict: bool = False
+    suggest_programmes: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str
+    action: str
+    line: int = 0
+    reason: str = ""
+    title: str = ""
+    slug: str = ""
+    url: str = ""
+    warnings: list = field(default_factory=list)
+    suggested_programmes: list = field(default_factory=list)
+
+    def describe(self):
+        if self.action == FAILED:
+            return f"{self.path}:{self.line}: {self.reason}"
+        if self.action == CONFLICT:
+            return f"{self.path}: conflict: {self.reason}"
+        return f"{self.action}: {self.path} -> {self.title}"
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class ImportReport:
+    counts: Counter = field(default_factory=Counter)
+    failures: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    results: list | None = None
+    stopped_early: bool = False
+    rolled_back: bool = False
+
+    def add(self, result):
+        self.counts[result.action] += 1
+        if result.action == FAILED:
+            self.failures.append(result)
+        elif result.action == CONFLICT:
+            self.conflicts.append(result)
+        if self.results is not None:
+            self.results.append(result)
+
+    def summary(self):
+        counts = ", ".join(f"{action} {self.counts[action]}" for action in ACTIONS)
+        if self.rolled_back:
+            counts += " (stopped at the first error; everything this run wrote was rolled back)"
+        return counts
+
+    def as_dict(self):
+        return {
+            "summary": {action: self.counts[action] for action in ACTIONS},
+            "stopped_early": self.stopped_early,
+            "rolled_back": self.rolled_back,
+            "files": [r.as_dict() for r in self.results or []],
+        }
