@@ -56,7 +56,7 @@ def main():
 
     from districts.models import District
     from tests.factories import make_article
-    from tests.test_pages import budget_urls
+    from tests.site.test_page_status_and_query_counts import budget_urls
 
     shangcheng = District.objects.get(slug="shangcheng")
     for n in range(args.articles):

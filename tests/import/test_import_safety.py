@@ -16,9 +16,10 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from importing import importer as importing
 from articles.models import Article, ArticleSection, Byline
-from importing.importer import check_field_lengths, read_source
+from importing import files
+from importing.field_limits import check_field_lengths
+from importing.files import read_source
 from importing.parser import (
     ArticleFormatError,
     ParsedArticle,
@@ -158,7 +159,7 @@ def test_a_file_swapped_for_a_fifo_after_the_check_does_not_block(tmp_path, fifo
         return real_stat(regular if str(path) == str(fifo) else path, *args, **kwargs)
 
     with finishes_within(SECONDS), monkeypatch.context() as patch:
-        patch.setattr(importing.os, "stat", stale_stat)
+        patch.setattr(files.os, "stat", stale_stat)
         with pytest.raises(ArticleFormatError, match="named pipe"):
             read_source(fifo)
 
@@ -168,7 +169,7 @@ def test_reading_a_fifo_in_a_fresh_process_ends_in_time(fifo):
     timeout: a hang there cannot take the test run with it."""
     code = (
         "import django, sys; django.setup()\n"
-        "from importing.importer import read_source\n"
+        "from importing.files import read_source\n"
         "from importing.parser import ArticleFormatError\n"
         "try:\n"
         "    read_source(sys.argv[1])\n"

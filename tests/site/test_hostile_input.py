@@ -12,11 +12,11 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
 from articles.forms import ArticleListQuery
+from articles.models import Article
 from search.forms import SearchQuery
 from tests.factories import make_article
-from tests.test_sanitising import PAYLOADS
+from tests.site.xss_payloads import PAYLOADS
 
 ALLOWED = {200, 301, 302, 400, 404}
 

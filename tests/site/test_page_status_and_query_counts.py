@@ -57,7 +57,7 @@ def test_list_filters_naming_nothing_are_404(client, content, query):
 
 @pytest.mark.parametrize("query", ["?year=20x1", "?page=abc", "?district=not%20a%20slug"])
 def test_malformed_list_filters_are_400(client, content, query):
-    """See core.query_forms for the rule (tests/test_hostile_input.py has more)."""
+    """See core.query_forms for the rule (tests/site/test_hostile_input.py has more)."""
     assert client.get(reverse("articles:article_list") + query).status_code == 400
 
 

@@ -19,11 +19,6 @@ SEED_TITLE = "上城江干滨江动员部署党史学习教育——以昂扬姿
 
 
 @pytest.fixture
-def seed(content):
-    return Article.objects.get(title=SEED_TITLE)
-
-
-@pytest.fixture
 def hidden(content):
     """Articles a visitor must never see, tagged and placed like the seed."""
     shangcheng = District.objects.get(slug="shangcheng")

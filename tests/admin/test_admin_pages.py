@@ -5,10 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import Article, Programme
-
-
-def admin_url(model, action, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+from tests.admin_helpers import admin_url
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)

@@ -3,7 +3,6 @@ versions, slugs that keep old URLs, previews and Chinese tag input."""
 
 import datetime as dt
 
-import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +13,6 @@ from core.models import Tag
 from core.status import Status
 from tests.admin_helpers import admin_url, form_data, login_as
 from tests.factories import make_article
-
-
-@pytest.fixture
-def seed(content):
-    return Article.objects.get(title__startswith="上城江干滨江")
 
 
 def open_form(client, article):

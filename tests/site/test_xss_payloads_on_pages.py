@@ -10,44 +10,7 @@ from django.urls import reverse
 from articles.models import Article
 from core.status import Status
 from tests.admin_helpers import admin_url, form_data, login_as
-
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<img src=x onerror=alert(1)>",
-    "<IMG SRC=\"javascript:alert('XSS');\">",
-    "<svg onload=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    "<body onload=alert(1)>",
-    '<iframe src="javascript:alert(1)"></iframe>',
-    '<a href="javascript:alert(1)">点我</a>',
-    '<a href="JaVaScRiPt:alert(1)">点我</a>',
-    '<a href="&#106;avascript:alert(1)">点我</a>',
-    '<a href="&#x6A;avascript:alert(1)">点我</a>',
-    '<a href="java\tscript:alert(1)">点我</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">点我</a>',
-    '<a href="vbscript:msgbox(1)">点我</a>',
-    '<p onclick="alert(1)">段落</p>',
-    '<p style="background:url(javascript:alert(1))">段落</p>',
-    '<div onmouseover="alert(1)">悬停</div>',
-    "<input autofocus onfocus=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    '<video><source onerror="alert(1)"></video>',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    '<object data="javascript:alert(1)"></object>',
-    '<embed src="javascript:alert(1)">',
-    '<form action="javascript:alert(1)"><button>提交</button></form>',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    "<link rel=stylesheet href=javascript:alert(1)>",
-    '<base href="javascript:alert(1)//">',
-    "<style>@import 'javascript:alert(1)';</style>",
-    '"><script>alert(1)</script>',
-    "'><img src=x onerror=alert(1)>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    '<!--<img src="--><img src=x onerror=alert(1)//">',
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-    '<a href="https://example.cn" onclick="alert(1)">看似正常的链接</a>',
-]
+from tests.site.xss_payloads import PAYLOADS
 
 _URL_ATTRIBUTES = {"href", "src", "action", "data", "formaction", "xlink:href"}
 _NEVER = {"iframe", "object", "embed", "svg", "math", "base", "frame", "frameset"}
@@ -94,10 +57,6 @@ def assert_inert(html, context):
     parser = _ActiveMarkup()
     parser.feed(html)
     assert not parser.found, f"active markup in {context}: {parser.found}"
-
-
-def test_payload_corpus_has_at_least_30_entries():
-    assert len(PAYLOADS) >= 30
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
