@@ -37,10 +37,14 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/djhtml --check --tabwidth 2 templates
+	$(BIN)/pre-commit run template-line-length --all-files
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml --tabwidth 2 templates
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -10,25 +10,22 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from .models import Article, Programme
+
 DEFAULT_LIMIT = 6
 
 
 @dataclass
 class RelatedItem:
-    kind: str  # "article" or "programme"
+    kind: str  # "article" or "programme": which card the template shows
     obj: object
     shared: int
-
-    @property
-    def date(self):
-        return self.obj.published_at if self.kind == "article" else self.obj.updated_at
+    date: object  # for ranking ties: publication for articles, last change for programmes
 
 
 def related_items(obj, limit=DEFAULT_LIMIT):
     """Up to `limit` related published articles and programmes for `obj`
     (an Article, Programme or Campaign whose tags may be prefetched)."""
-    from articles.models import Article, Programme
-
     tag_ids = [tag.pk for tag in obj.tags.all()]
     if not tag_ids:
         return []
@@ -57,7 +54,7 @@ def related_items(obj, limit=DEFAULT_LIMIT):
         .order_by("-shared", "-updated_at", "-pk")
         .only("name", "slug", "headline", "updated_at", "district__name", "district__slug")[:limit]
     )
-    items = [RelatedItem("article", a, a.shared) for a in ranked_articles]
-    items += [RelatedItem("programme", p, p.shared) for p in ranked_programmes]
+    items = [RelatedItem("article", a, a.shared, a.published_at) for a in ranked_articles]
+    items += [RelatedItem("programme", p, p.shared, p.updated_at) for p in ranked_programmes]
     items.sort(key=lambda item: (item.shared, item.date), reverse=True)
     return items[:limit]

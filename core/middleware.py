@@ -104,7 +104,7 @@ class SiteCSPMiddleware(CSPMiddleware):
     admin_prefix = "/admin/"
 
     # sha256 of Tiptap's default stylesheet as shipped in django-prose-editor
-    # 0.28's editor.js; an upgrade that changes it fails tests/test_csp.py.
+    # 0.28's editor.js; an upgrade that changes it fails tests/core/test_csp_headers.py.
     tiptap_style_hash = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
     def get_policy_parts(self, request, response, report_only=False):

@@ -11,6 +11,7 @@ from districts.models import District
 
 from . import service
 from .forms import SearchQuery
+from .registry import choices
 
 PER_PAGE = 10
 PAST_THE_END = "没有这一页。"
@@ -71,6 +72,7 @@ class SearchView(PageMetaMixin, TemplateView):
             results=results,
             params=self.params,
             districts=District.objects.all(),
+            search_types=choices(),
             page_query=urlencode(self.query.carried_query()),
             suggestions=tags_with_article_counts()[:12] if not results.hits else [],
         )
