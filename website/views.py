@@ -1,7 +1,7 @@
 """Pages that combine several apps: the home page, the campaign report,
 district and programme pages (each lists articles), and robots.txt."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -137,35 +137,40 @@ class CampaignReportView(PageMetaMixin, DetailView):
         )
 
     def get_queryset(self):
-        return Campaign.objects.published().prefetch_related("tags")
+        # The report article comes in the same query; whether a reader may see
+        # it is decided in Python by the one visibility rule (`is_public`).
+        return (
+            Campaign.objects.published().select_related("report_article").prefetch_related("tags")
+        )
 
-    def report_articles(self):
-        return Article.objects.published()
+    def report_article(self, campaign):
+        article = campaign.report_article
+        return article if article is not None and article.is_public else None
 
     def report_programmes(self):
-        return programmes_with_details()
+        return Programme.objects.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaign = self.object
-        article = (
-            self.report_articles()
-            .filter(pk=campaign.report_article_id)
-            .prefetch_related(
-                Prefetch(
-                    "sections",
-                    queryset=ArticleSection.objects.select_related("district").prefetch_related(
-                        "district__successors"
-                    ),
-                ),
-                "bylines",
-                "tags",
-            )
-            .first()
-        )
+        article = self.report_article(campaign)
         if article is None:
             raise Http404("该专题的报道尚未发布")
-        programmes = list(self.report_programmes().filter(campaign=campaign))
+        prefetch_related_objects(
+            [article],
+            Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
+            "bylines",
+        )
+        programmes = list(
+            self.report_programmes()
+            .filter(campaign=campaign)
+            .select_related("district")
+            .prefetch_related("items", "figures", "events")
+        )
+        # Sections and programmes name the same districts: their successors
+        # (江干区 → 上城区) come in one query for all of them.
+        districts = [s.district for s in article.sections.all() if s.district]
+        prefetch_related_objects([*districts, *(p.district for p in programmes)], "successors")
         by_district = {p.district_id: p for p in programmes}
 
         lead, district_sections, shown = [], [], set()
@@ -210,13 +215,13 @@ class CampaignReportPreviewView(PreviewMixin, CampaignReportView):
     permission_required = ("articles.view_campaign", ALL_DISTRICTS_PERMISSION)
 
     def get_queryset(self):
-        return Campaign.objects.prefetch_related("tags")
+        return Campaign.objects.select_related("report_article").prefetch_related("tags")
 
-    def report_articles(self):
-        return Article.objects.all()
+    def report_article(self, campaign):
+        return campaign.report_article
 
     def report_programmes(self):
-        return programmes_with_details(Programme.objects.all())
+        return Programme.objects.all()
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
