@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run serve test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ run: install
 	@echo "    DEBUG=1 $(BIN)/python manage.py createsuperuser"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# One app server as in production (deploy/gunicorn.conf.py) on PostgreSQL and
+# Redis; SECRET_KEY/ALLOWED_HOSTS (or DEBUG=1) come from the environment.
+serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hzcms
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py config.wsgi
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL points at one.
 test: install
