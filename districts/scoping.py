@@ -57,24 +57,38 @@ class DistrictScopedAdminMixin:
         queryset = super().get_queryset(request)
         return limit_to_own_districts(queryset, request.user, self.district_scope)
 
+    def _links_many(self):
+        return self.model._meta.get_field(self.district_scope).many_to_many
+
+    def _district_ids_of(self, obj):
+        """The districts `obj` is linked to now."""
+        if self._links_many():
+            return {d.pk for d in getattr(obj, self.district_scope).all()}
+        return {getattr(obj, f"{self.district_scope}_id")}
+
+    def _district_ids_recorded(self, version):
+        """The districts a saved version recorded (reversion keeps a foreign key
+        under its column name and a many-to-many as a list of ids)."""
+        data = version.field_dict
+        if self._links_many():
+            return set(data.get(self.district_scope) or ())
+        return {data.get(f"{self.district_scope}_id")}
+
+    def _touches_own_district(self, request, district_ids):
+        own = {str(pk) for pk in own_district_ids(request.user)}
+        return any(str(pk) in own for pk in district_ids)
+
     def in_scope(self, request, obj):
         if obj is None or sees_all_districts(request.user):
             return True
-        ids = own_district_ids(request.user)
-        if self.district_scope == "districts":
-            return any(d.pk in ids for d in obj.districts.all())
-        return obj.district_id in ids
+        return self._touches_own_district(request, self._district_ids_of(obj))
 
     def version_in_scope(self, request, version):
         """For a saved version (of a deleted object, say): whether its districts,
         as that version recorded them, include one of the user's."""
         if sees_all_districts(request.user):
             return True
-        ids = {str(pk) for pk in own_district_ids(request.user)}
-        data = version.field_dict
-        if self.district_scope == "districts":
-            return any(str(pk) in ids for pk in data.get("districts") or ())
-        return str(data.get("district_id")) in ids
+        return self._touches_own_district(request, self._district_ids_recorded(version))
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self.in_scope(request, obj)
@@ -95,7 +109,7 @@ class DistrictScopedAdminMixin:
 
     def districts_outside_scope(self, request, obj):
         """The object's current districts that this user cannot choose."""
-        if sees_all_districts(request.user) or self.district_scope != "districts":
+        if sees_all_districts(request.user) or not self._links_many():
             return []
         ids = own_district_ids(request.user)
-        return [d for d in obj.districts.all() if d.pk not in ids]
+        return [d for d in getattr(obj, self.district_scope).all() if d.pk not in ids]
