@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a cached page is answered before any other middleware runs.
+    "core.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,10 +149,31 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hzcms"),
+            # A slow or dead Redis must cost a reader milliseconds, not seconds:
+            # the page cache then builds pages without it (core.pagecache.store).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages for anonymous readers, shared by every app server through
+# CACHES["default"] and invalidated by every content write (core.pagecache).
+# PAGE_CACHE_SECONDS is the longest an entry lives; 0 turns the cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Cache-Control max-age for a proxy or CDN in front, and how long it may serve
+# a page stale while it revalidates; both end at the next scheduled change.
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "30"))
+# Each process keeps copies of recently served entries, up to this size.
+PAGE_CACHE_LOCAL_MB = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "32"))
+PAGE_CACHE_ALIAS = "default"
+# Expensive parts of pages ({% cachedfragment %}), under the same invalidation,
+# for requests the whole-page cache does not answer; 0 turns them off.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
+# A write to any table of these apps invalidates every cached page.
+PAGE_CACHE_CONTENT_APPS = ["core", "districts", "articles", "search"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

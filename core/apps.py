@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 from . import content_audit
+from .pagecache import invalidation
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +12,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         content_audit.track_deletion(self.get_model("Tag"))
+        connection_created.connect(invalidation.watch_connection, dispatch_uid="pagecache-writes")
+        invalidation.watch_all_connections()

@@ -11,6 +11,16 @@ SEED = Path(settings.CONTENT_DIR) / "2021" / "articles" / "000_7cfd02887c454dd1.
 SEED_TITLE = "上城江干滨江动员部署党史学习教育——以昂扬姿态开启奋斗新征程"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with nothing cached, as if the site had just started."""
+    from core.pagecache import store
+
+    store.reset()
+    yield
+    store.forget_outage()
+
+
 @pytest.fixture
 def seed_path():
     return SEED
@@ -109,7 +119,12 @@ def content(db, _content_rows):
     the test has not written to the database before asking for the content,
     the loader's rows recorded once this run are written back instead (see
     _content_rows); otherwise the loader runs."""
-    if _content_rows is not None and _content_rows.replayable():
+    from django.db import connection
+
+    # Replaying needs the test's transaction (rolled back after it); tests that
+    # commit (transactional_db) get the loader.
+    in_test_transaction = connection.in_atomic_block
+    if _content_rows is not None and in_test_transaction and _content_rows.replayable():
         _content_rows.replay()
     else:
         call_command("load_content", verbosity=0)

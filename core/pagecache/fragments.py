@@ -1,0 +1,57 @@
+"""Parts of pages cached under the page cache's rules: shared by every app
+server, invalid as soon as any content is written, never kept past the next
+scheduled change. For pages that are not served whole from the cache (the
+page cache is off, the reader's font size differs, the query string is new),
+the expensive parts still render once per change, not once per request.
+
+Views keep the work a fragment needs lazy (a cached_property the template
+reads inside the fragment), so a cached fragment also saves its queries.
+"""
+
+import contextlib
+import hashlib
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from . import horizon, invalidation, store
+
+FRAGMENT_KEY = "fragment:{}"
+
+
+def _generation(request):
+    """One read of the generation per request, however many fragments it renders."""
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        generation = store.current_generation()
+        if request is not None:
+            request._page_cache_generation = generation
+    return generation
+
+
+def cached_fragment(name, vary, build, request=None):
+    """The HTML `build()` returns, from the cache when it holds a valid copy for
+    (`name`, `vary`); `vary` holds whatever the HTML depends on besides content."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return build()
+    identity = "\n".join([name, *map(str, vary)])
+    key = FRAGMENT_KEY.format(hashlib.sha256(identity.encode()).hexdigest())
+    now = timezone.now().timestamp()
+    try:
+        generation = _generation(request)
+        entry = store.get(key, generation, now)
+    except store.Unavailable:
+        return build()
+    if entry is not None:
+        return mark_safe(entry.content.decode())
+    html = build()
+    if invalidation.writes_pending():
+        return html
+    expires_at = min(
+        now + settings.FRAGMENT_CACHE_SECONDS, horizon.next_change(generation, timezone.now())
+    )
+    if expires_at > now:
+        with contextlib.suppress(store.Unavailable):
+            store.put(key, store.Entry(generation, expires_at, 0, (), html.encode()), now)
+    return html
