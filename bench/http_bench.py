@@ -63,6 +63,24 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass
+class Mode:
+    name: str
+    env: dict  # settings for the site's gunicorn (and the in-process query count)
+
+
+MODES = {
+    "warm": Mode(
+        "page cache on, warm", {"PAGE_CACHE_SECONDS": "600", "FRAGMENT_CACHE_SECONDS": "600"}
+    ),
+    "fragments": Mode(
+        "page cache off, fragments warm",
+        {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "600"},
+    ),
+    "off": Mode("no caching at all", {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"}),
+}
+
+
+@dataclass
 class Page:
     name: str
     path: str
@@ -201,31 +219,34 @@ def prepare_site(extra_articles):
     ]
 
 
-def count_queries(pages):
-    """SQL queries per request, in-process against the same database. The
-    second request is counted: gunicorn's workers are warm when wrk measures."""
+def count_queries(pages, mode=None):
+    """SQL queries per request, in-process against the same database and Redis.
+    The second request is counted: gunicorn's workers are warm when wrk measures."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST=HOST)
     counts = {}
+    overrides = {name: int(value) for name, value in (mode.env if mode else {}).items()}
     for page in pages:
-        client.get(page.path)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page.path)
+        with override_settings(**overrides):
+            client.get(page.path)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(page.path)
         if response.status_code != 200:
             raise RuntimeError(f"{page.path} answered {response.status_code} in-process")
         counts[page.name] = len(queries)
     return counts
 
 
-def start_gunicorn(cleanup, settings_module, workers, log_path):
+def start_gunicorn(cleanup, settings_module, workers, log_path, extra_env=None):
+    """A gunicorn on a free port; returns (Server, process)."""
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "config.wsgi:application", "--bind", f"{HOST}:{port}"]
     command += ["--workers", str(workers), "--worker-class", "sync"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
+    env = {**os.environ, **(extra_env or {}), "DJANGO_SETTINGS_MODULE": settings_module}
     process = spawn(command, log_path, env=env)
     cleanup.callback(stop_process, process)
     server = Server(f"http://{HOST}:{port}", log_path)
@@ -233,7 +254,7 @@ def start_gunicorn(cleanup, settings_module, workers, log_path):
     while True:
         with contextlib.suppress(OSError):
             get_status(server.base_url, "/")
-            return server
+            return server, process
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"gunicorn ({settings_module}) did not start:\n{log_tail(log_path)}")
         time.sleep(0.2)
@@ -291,9 +312,7 @@ def run_wrk(url, seconds, threads, connections):
 def run_pass(server, pages, args):
     """One wrk run per page against one server; returns {page name: WrkResult}.
 
-    A pass is one configuration of the server (for now: the site as it is). A
-    later `--cache warm` pass calls this again against a server with the page
-    cache on, and the table gets a second set of rows.
+    A pass is one configuration of the server (one of MODES).
     """
     results = {}
     for page in pages:
@@ -322,7 +341,7 @@ def machine_line():
     return f"{model}, {processors} processors in /proc/cpuinfo, nproc {nproc}"
 
 
-def print_report(args, pages, results, bare, queries, versions, load):
+def print_header(args, versions, load):
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{x:.2f}" for x in load)
     print()
@@ -333,6 +352,11 @@ def print_report(args, pages, results, bare, queries, versions, load):
         f"(after {args.warmup}s warm-up) · {versions} · DEBUG off · "
         f"{args.articles} extra articles"
     )
+
+
+def print_report(mode, pages, results, bare, queries):
+    print()
+    print(f"## {mode.name} ({', '.join(f'{k}={v}' for k, v in mode.env.items())})")
     header = f"{'page':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'queries':>9}{'× bare':>8}  path"
     print(header)
     print("-" * len(header))
@@ -364,7 +388,14 @@ def main():
     parser.add_argument("--warmup", type=int, default=2, help="seconds unmeasured per page first")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument(
+        "--modes",
+        default=",".join(MODES),
+        help="comma-separated passes, from: %(default)s (warm: whole pages from the "
+        "page cache; fragments: page cache off, cached fragments on; off: neither)",
+    )
     args = parser.parse_args()
+    modes = [MODES[name] for name in args.modes.split(",")]
     if not shutil.which("wrk"):
         parser.error("wrk is not installed (Debian: apt-get install wrk)")
 
@@ -403,23 +434,30 @@ def main():
         from django.db import connection
         from django.test import override_settings
 
-        queries = count_queries(site_pages)
-        with override_settings(ROOT_URLCONF=BARE_SETTINGS):
-            queries |= count_queries([Page(BARE, "/")])
+        queries = {mode.name: count_queries(site_pages, mode) for mode in modes}
+        with override_settings(ROOT_URLCONF=BARE_SETTINGS, PAGE_CACHE_SECONDS=0):
+            bare_queries = count_queries([Page(BARE, "/")])
 
         versions = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
         connection.close()  # not held open while the servers run
 
-        site = start_gunicorn(cleanup, SITE_SETTINGS, args.workers, workdir / "site.log")
-        bare_site = start_gunicorn(cleanup, BARE_SETTINGS, args.workers, workdir / "bare.log")
-        print(f"site {site.base_url}, bare view {bare_site.base_url}; measuring…", flush=True)
-
         # Anything else busy on the machine shows here (the servers are idle).
         load = os.getloadavg()
+        print_header(args, versions, load)
+        bare_site, bare_process = start_gunicorn(
+            cleanup, BARE_SETTINGS, args.workers, workdir / "bare.log"
+        )
         bare = run_pass(bare_site, [Page(BARE, "/")], args)[BARE]
-        results = run_pass(site, site_pages, args)
-        pages = [Page(BARE, "/"), *site_pages]
-        print_report(args, pages, results, bare, queries, versions, load)
+        stop_process(bare_process)
+        for mode in modes:
+            site, process = start_gunicorn(
+                cleanup, SITE_SETTINGS, args.workers, workdir / "site.log", mode.env
+            )
+            print(f"{mode.name}: site {site.base_url}; measuring…", flush=True)
+            results = run_pass(site, site_pages, args)
+            stop_process(process)
+            pages = [Page(BARE, "/"), *site_pages]
+            print_report(mode, pages, results, bare, queries[mode.name] | bare_queries)
     finally:
         cleanup.close()
 
