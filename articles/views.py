@@ -1,4 +1,4 @@
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, ListView
 
 from core.middleware import bad_request
@@ -108,20 +107,6 @@ def article_detail_queryset(articles):
     )
 
 
-def back_link(request, default_url, default_label):
-    """返回: the site page the reader came from (a list, a tag, a district), or
-    `default_url`. Only same-site referrers are followed."""
-    referrer = request.META.get("HTTP_REFERER", "")
-    if referrer and url_has_allowed_host_and_scheme(
-        referrer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        parts = urlsplit(referrer)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if parts.path != request.path:
-            return path, "返回上一页"
-    return default_url, default_label
-
-
 class ArticleDetailView(PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -175,9 +160,10 @@ class ArticleDetailView(PageMetaMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["previous_article"], context["next_article"] = self.neighbours()
         context["related"] = related_items(self.object)
-        context["back_url"], context["back_label"] = back_link(
-            self.request, reverse("articles:article_list"), "返回新闻列表"
-        )
+        # The same for every reader, so the page can be cached; static/js/site.js
+        # points it back at the site page the reader came from, if any.
+        context["back_url"] = reverse("articles:article_list")
+        context["back_label"] = "返回新闻列表"
         return context
 
 

@@ -22,6 +22,17 @@
         setSize(link.dataset.size);
       });
     });
+    // 返回: to the site page the reader came from (a list, a tag, a district)
+    // rather than the fixed default; the server cannot know it without making
+    // every page uncacheable. Other sites' addresses are never followed.
+    var back = document.querySelector("[data-back]");
+    if (back && document.referrer) {
+      var from = new URL(document.referrer);
+      if (from.origin === location.origin && from.pathname !== location.pathname) {
+        back.href = from.pathname + from.search;
+        back.textContent = "返回上一页";
+      }
+    }
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });

@@ -115,6 +115,20 @@ def test_font_size_switch_changes_the_text_and_survives_a_reload(site, new_page)
     )
 
 
+def test_back_link_returns_to_the_page_the_reader_came_from(site, new_page):
+    page = new_page()
+    article = public_pages()["article"]
+    page.goto(site + article)  # typed in: the default way back
+    back = page.locator("a.back-link")
+    assert (back.get_attribute("href"), back.inner_text()) == ("/articles/", "返回新闻列表")
+    # The same cached page, reached from a tag page, leads back there.
+    page.goto(site + public_pages()["tag"])
+    page.locator(f'main a[href="{article}"]').first.click()
+    page.wait_for_url(site + article)
+    assert page.locator("a.back-link").get_attribute("href") == public_pages()["tag"]
+    assert page.locator("a.back-link").inner_text() == "返回上一页"
+
+
 def test_print_view_hides_navigation_and_shows_the_url(site, new_page):
     page = new_page()
     page.goto(site + public_pages()["article"])
