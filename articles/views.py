@@ -2,13 +2,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import DetailView, ListView
 
 from core.middleware import bad_request
+from core.pagecache.fragments import cached_value
 from core.preview import PreviewMixin
 from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import District
@@ -97,23 +99,27 @@ class ArticleListView(PageMetaMixin, ListView):
         return context
 
 
-def article_detail_queryset(articles):
-    return articles.prefetch_related(
-        Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
-        "bylines",
-        "districts",
-        Prefetch("programmes", queryset=Programme.objects.published().select_related("district")),
-        "tags",
-    )
+DETAIL_LOOKUPS = (
+    Prefetch("sections", queryset=ArticleSection.objects.select_related("district")),
+    "bylines",
+    "districts",
+    Prefetch("programmes", queryset=Programme.objects.published().select_related("district")),
+    "tags",
+)
 
 
 class ArticleDetailView(PageMetaMixin, DetailView):
+    """An article. Everything below its title is cached fragments
+    (`{% cachedfragment %}`) built from `full_article`, the article with its
+    relations, which is loaded only when a fragment has to be built: a page the
+    page cache does not answer whole costs one query when its fragments are warm."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     page_column = "新闻"
 
     def get_queryset(self):
-        return article_detail_queryset(Article.objects.published())
+        return Article.objects.published()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -129,15 +135,29 @@ class ArticleDetailView(PageMetaMixin, DetailView):
                 return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
             raise
 
+    @cached_property
+    def full_article(self):
+        prefetch_related_objects([self.object], *DETAIL_LOOKUPS)
+        return self.object
+
     def get_page_meta(self, context):
         article = self.object
-        body = " ".join(section.body for section in article.sections.all())
-        return article_page_meta(
-            article,
-            description=article.summary or describe(body),
-            keywords=[tag.name for tag in article.tags.all()],
-        )
 
+        def described():
+            full = self.full_article
+            body = " ".join(section.body for section in full.sections.all())
+            return {
+                "description": article.summary or describe(body),
+                "keywords": [tag.name for tag in full.tags.all()],
+                "author": " ".join(byline.name for byline in full.authors),
+            }
+
+        if context.get("preview"):
+            return article_page_meta(article, **described())
+        fields = cached_value("article-page-meta", [article.pk], described, self.request)
+        return article_page_meta(article, **fields)
+
+    @cached_property
     def neighbours(self):
         """The previous (older) and next (newer) published articles."""
         article = self.object
@@ -158,8 +178,11 @@ class ArticleDetailView(PageMetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["previous_article"], context["next_article"] = self.neighbours()
-        context["related"] = related_items(self.object)
+        # Lazy: evaluated only by the fragments that are built on this request.
+        context["full_article"] = SimpleLazyObject(lambda: self.full_article)
+        context["previous_article"] = SimpleLazyObject(lambda: self.neighbours[0])
+        context["next_article"] = SimpleLazyObject(lambda: self.neighbours[1])
+        context["related"] = SimpleLazyObject(lambda: related_items(self.full_article))
         # The same for every reader, so the page can be cached; static/js/site.js
         # points it back at the site page the reader came from, if any.
         context["back_url"] = reverse("articles:article_list")
@@ -175,7 +198,7 @@ class ArticlePreviewView(PreviewMixin, ArticleDetailView):
     get = DetailView.get  # no old-slug redirects here: previews address articles by id
 
     def get_queryset(self):
-        return article_detail_queryset(scoped_articles(self.request.user))
+        return scoped_articles(self.request.user)
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset

@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -14,6 +14,7 @@ from articles.related import related_items
 from articles.scoping import scoped_programmes
 from articles.tags import tags_with_article_counts
 from core.context_processors import absolute_url
+from core.pagecache.fragments import cached_value
 from core.preview import PreviewMixin
 from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import District
@@ -75,18 +76,32 @@ class DistrictDetailView(PageMetaMixin, DetailView):
 
     def get_page_meta(self, context):
         district = self.object
+        tags = cached_value(
+            "district-page-keywords",
+            [district.pk],
+            lambda: [tag.name for tag in self.full_district.tags.all()],
+            self.request,
+        )
         return PageMeta(
             title=district.name,
             description=describe(district.profile) or f"{district.name}的举措与稿件。",
-            keywords=[district.name, *(tag.name for tag in district.tags.all())],
+            keywords=[district.name, *tags],
         )
 
     def get_queryset(self):
-        return District.objects.prefetch_related("aliases", "successors", "predecessors", "tags")
+        return District.objects.all()
+
+    @cached_property
+    def full_district(self):
+        """The district with what its page lists, loaded only when the cached
+        fragment below the heading has to be built."""
+        prefetch_related_objects([self.object], "aliases", "successors", "predecessors", "tags")
+        return self.object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
+        context["full_district"] = SimpleLazyObject(lambda: self.full_district)
         context["programmes"] = (
             Programme.objects.published().filter(district=district).select_related("campaign")
         )
@@ -96,6 +111,9 @@ class DistrictDetailView(PageMetaMixin, DetailView):
 
 
 class ProgrammeDetailView(PageMetaMixin, DetailView):
+    """A programme. The page below the site header is one cached fragment,
+    built from `full_programme` (loaded only when the fragment has to be built)."""
+
     template_name = "districts/programme_detail.html"
     context_object_name = "programme"
     articles_shown = 20
@@ -103,20 +121,36 @@ class ProgrammeDetailView(PageMetaMixin, DetailView):
 
     def get_page_meta(self, context):
         programme = self.object
+
+        def tag_names():
+            return [tag.name for tag in self.full_programme.tags.all()]
+
+        if context.get("preview"):
+            tags = tag_names()
+        else:
+            tags = cached_value("programme-page-keywords", [programme.pk], tag_names, self.request)
         return PageMeta(
             title=f"{programme.district.name}“{programme.name}”",
             description=describe(programme.summary) or programme.headline,
-            keywords=[programme.name, *(tag.name for tag in programme.tags.all())],
+            keywords=[programme.name, *tags],
         )
 
     def get_queryset(self):
-        return programmes_with_details()
+        return Programme.objects.published().select_related("district", "campaign")
+
+    @cached_property
+    def full_programme(self):
+        prefetch_related_objects(
+            [self.object], "items", "figures", "events", "tags", "district__successors"
+        )
+        return self.object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = Article.objects.published().for_listing().filter(programmes=self.object)
         context["articles"] = articles[: self.articles_shown]
-        context["related"] = related_items(self.object)
+        context["full_programme"] = SimpleLazyObject(lambda: self.full_programme)
+        context["related"] = SimpleLazyObject(lambda: related_items(self.full_programme))
         return context
 
 

@@ -10,6 +10,7 @@ reads inside the fragment), so a cached fragment also saves its queries.
 
 import contextlib
 import hashlib
+import pickle
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,9 +31,10 @@ def _generation(request):
     return generation
 
 
-def cached_fragment(name, vary, build, request=None):
-    """The HTML `build()` returns, from the cache when it holds a valid copy for
-    (`name`, `vary`); `vary` holds whatever the HTML depends on besides content."""
+def cached_value(name, vary, build, request=None):
+    """What `build()` returns (anything picklable), from the cache when it holds
+    a valid copy for (`name`, `vary`); `vary` holds whatever the value depends
+    on besides content (an object's pk, a page number)."""
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return build()
     identity = "\n".join([name, *map(str, vary)])
@@ -44,14 +46,20 @@ def cached_fragment(name, vary, build, request=None):
     except store.Unavailable:
         return build()
     if entry is not None:
-        return mark_safe(entry.content.decode())
-    html = build()
+        return pickle.loads(entry.content)
+    value = build()
     if invalidation.writes_pending():
-        return html
+        return value
     expires_at = min(
         now + settings.FRAGMENT_CACHE_SECONDS, horizon.next_change(generation, timezone.now())
     )
     if expires_at > now:
+        entry = store.Entry(generation, expires_at, 0, (), pickle.dumps(value))
         with contextlib.suppress(store.Unavailable):
-            store.put(key, store.Entry(generation, expires_at, 0, (), html.encode()), now)
-    return html
+            store.put(key, entry, now)
+    return value
+
+
+def cached_fragment(name, vary, build, request=None):
+    """The HTML `build()` returns, cached as `cached_value` caches values."""
+    return mark_safe(cached_value(name, vary, lambda: str(build()), request))

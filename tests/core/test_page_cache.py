@@ -442,3 +442,30 @@ def test_preview_never_shows_or_stores_a_readers_fragment(client, reader, commit
     preview = client.get(f"/preview/campaigns/{campaign.pk}/")
     assert "尚未发布的举措" in preview.content.decode()
     assert "尚未发布的举措" not in reader.get(REPORT).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/", 0),
+        (REPORT, 3),
+        (
+            "/articles/shang-cheng-jiang-gan-bin-jiang-dong-yuan-bu-shu-dang-shi-xue-xi-jiao-yu-yi/",
+            1,
+        ),
+        ("/articles/", 1),  # the count for the paginator
+        ("/articles/?district=shangcheng&page=1", 2),  # and the district
+        ("/districts/shangcheng/", 1),
+        ("/tags/dang-shi-xue-xi-jiao-yu/", 1),
+        ("/programmes/wu-xue-wu-zheng/", 1),
+    ],
+)
+def test_pages_built_from_warm_fragments_are_the_same_for_a_fraction_of_the_queries(
+    reader, committed_seed, settings, django_assert_max_num_queries, url, queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    first = reader.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(queries):
+        second = reader.get(url)
+    assert second.content == first.content
