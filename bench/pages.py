@@ -6,6 +6,10 @@ Prints, per page, the SQL query count and the median / p95 response time over
 N requests through Django's test client (no network, no server), after adding
 `--articles` extra published articles so lists are realistically long. Then the
 time to import the seed file once and to re-import it (unchanged).
+
+Pages are built from scratch: the page cache and the cached fragments are off
+unless PAGE_CACHE_SECONDS / FRAGMENT_CACHE_SECONDS say otherwise (bench/http_bench.py
+measures them over HTTP).
 """
 
 import argparse
@@ -43,6 +47,8 @@ def main():
     warnings.filterwarnings("ignore", message="No directory at")
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+    os.environ.setdefault("FRAGMENT_CACHE_SECONDS", "0")
 
     import django
 
