@@ -85,6 +85,8 @@ def answer_from(entry, request, now):
         response.headers[name] = value
     public_cache_control(response, entry.expires_at, now)
     response[STATUS_HEADER] = "hit"
+    if not ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META):
+        return response
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
