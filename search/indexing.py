@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from core.models import Tag
 
@@ -54,10 +55,13 @@ def signals_are_paused():
 TEXT_FIELDS = ("body", "title_words", "body_words")
 
 # Title words weigh more than body words; `simple` keeps the words as they are.
-POSTGRES_VECTOR_SQL = """
+VECTOR_SQL = (
+    "setweight(to_tsvector('simple', {title}), 'A')"
+    " || setweight(to_tsvector('simple', {body}), 'B')"
+)
+POSTGRES_VECTOR_SQL = f"""
     UPDATE articles_searchentry AS e
-    SET search_vector = setweight(to_tsvector('simple', d.title_words), 'A')
-                     || setweight(to_tsvector('simple', d.body_words), 'B')
+    SET search_vector = {VECTOR_SQL.format(title="d.title_words", body="d.body_words")}
     FROM articles_searchdocument AS d
     WHERE d.entry_id = e.id
 """
@@ -68,14 +72,22 @@ def _split(values):
     return values, text
 
 
-def _update_vectors(entry_id=None):
+def _update_vectors(entry_id):
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        if entry_id is None:
-            cursor.execute(POSTGRES_VECTOR_SQL)
-        else:
-            cursor.execute(POSTGRES_VECTOR_SQL + " AND e.id = %s", [entry_id])
+        cursor.execute(POSTGRES_VECTOR_SQL + " AND e.id = %s", [entry_id])
+
+
+def _vector(text):
+    """The vector of a new entry, computed by PostgreSQL within its INSERT.
+    Bulk writers insert it with the row: filling it in by a later UPDATE would
+    leave a dead copy of every row at the front of the table, which searches
+    scan past until VACUUM."""
+    if connection.vendor != "postgresql":
+        return None
+    sql = VECTOR_SQL.format(title="%s::text", body="%s::text")
+    return RawSQL(sql, [text["title_words"], text["body_words"]])
 
 
 def index_object(obj, new=False, parts=None):
@@ -105,19 +117,16 @@ def index_new_objects(items):
         return
     ensure_user_words()
     kind = kind_of(items[0][0])
-    entries = _bulk_write(kind, [(obj.pk, _split(kind.entry(obj, parts))) for obj, parts in items])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                POSTGRES_VECTOR_SQL + " AND e.id = ANY(%s)", [[entry.pk for entry in entries]]
-            )
+    _bulk_write(kind, [(obj.pk, _split(kind.entry(obj, parts))) for obj, parts in items])
 
 
 def _bulk_write(kind, pairs):
     """Insert entries and their documents for [(object id, (values, text))]."""
     entries = SearchEntry.objects.bulk_create(
-        SearchEntry(kind=kind.name, object_id=pk, boost=kind.boost, **values)
-        for pk, (values, _) in pairs
+        SearchEntry(
+            kind=kind.name, object_id=pk, boost=kind.boost, search_vector=_vector(text), **values
+        )
+        for pk, (values, text) in pairs
     )
     SearchDocument.objects.bulk_create(
         SearchDocument(entry=entry, **text)
@@ -151,8 +160,18 @@ def rebuild(progress=None, chunk_size=500):
                 batch = []
         if batch:
             total += _write_batch(kind, batch, progress)
-    _update_vectors()
+    _merge_pending_words()
     return total
+
+
+def _merge_pending_words():
+    """Merge what the GIN index holds in its pending list into the index proper.
+    Fast updates leave up to 4 MB of new entries there, which every search that
+    uses the index reads in full (6–9 ms at 100,000 articles) until a VACUUM."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('articles_searchentry_vector_gin'::regclass)")
 
 
 def _write_batch(kind, batch, progress):

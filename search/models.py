@@ -19,8 +19,9 @@ class SearchEntry(models.Model):
     search applies the one visibility rule (core.publication) at query time,
     like every other page; items without a schedule of their own enter the
     index with the time they were created. PostgreSQL matches `search_vector`
-    (GIN index, migration articles 0003); SQLite an FTS5 table over the words
-    in SearchDocument.
+    (GIN index, migration articles 0003; kept in the row rather than in TOAST,
+    migration search 0002); SQLite an FTS5 table over the words in
+    SearchDocument.
     """
 
     scheduled = True

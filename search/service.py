@@ -158,7 +158,12 @@ def matching_ids(kind, text, include_unpublished=True):
 
 
 def _hits(rows, query):
-    entries = SearchEntry.objects.select_related("document").in_bulk([pk for pk, _ in rows])
+    # Not the vector nor the words: several KB a row that a result never shows.
+    entries = (
+        SearchEntry.objects.select_related("document")
+        .defer("search_vector", "document__title_words", "document__body_words")
+        .in_bulk([pk for pk, _ in rows])
+    )
     wanted = {}
     for pk, _ in rows:
         if pk in entries:
