@@ -2,11 +2,16 @@
 
 Newsroom editors, publishers and superusers hold `districts.edit_all_districts`
 and see everything. Everyone else is a district editor: they see and edit only
-content of the districts they are assigned to (`District.editors`), in the
-admin and in previews.
+content of the districts they are assigned to (`District.editors`) and of the
+districts those succeeded (上城区's editors also manage 江干区, merged into it in
+2021), in the admin and in previews. Anything else answers 403 "无权访问此内容".
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 from .models import District
+
+OUT_OF_SCOPE_MESSAGE = "无权访问此内容"
 
 ALL_DISTRICTS_PERMISSION = "districts.edit_all_districts"
 
@@ -20,9 +25,19 @@ def own_districts(user):
 
 
 def own_district_ids(user):
-    """The districts a district editor works on (cached on the user object)."""
+    """The districts a district editor works on: their own, and every district
+    those succeeded, however many mergers back (cached on the user object)."""
     if not hasattr(user, "_own_district_ids"):
-        user._own_district_ids = set(own_districts(user).values_list("pk", flat=True))
+        ids = set(own_districts(user).values_list("pk", flat=True))
+        successions = District.successors.through.objects
+        newest = ids
+        while newest:
+            predecessors = successions.filter(to_district_id__in=newest).values_list(
+                "from_district_id", flat=True
+            )
+            newest = set(predecessors) - ids
+            ids |= newest
+        user._own_district_ids = ids
     return user._own_district_ids
 
 
@@ -56,6 +71,24 @@ class DistrictScopedAdminMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return limit_to_own_districts(queryset, request.user, self.district_scope)
+
+    def get_object(self, request, object_id, from_field=None):
+        """As the admin's, but an object that exists outside the user's scope is
+        a 403 "无权访问此内容", not the admin's "不存在" (which is untrue)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not sees_all_districts(request.user):
+            field = (
+                self.model._meta.pk
+                if from_field is None
+                else self.model._meta.get_field(from_field)
+            )
+            try:
+                value = field.to_python(object_id)
+            except (ValidationError, ValueError):
+                return None
+            if self.model._default_manager.filter(**{field.name: value}).exists():
+                raise PermissionDenied(OUT_OF_SCOPE_MESSAGE)
+        return obj
 
     def _links_many(self):
         return self.model._meta.get_field(self.district_scope).many_to_many

@@ -1,5 +1,6 @@
 """Who may do what in the admin: each role × each action, on content of the
-district editor's own district (上城区) and of another district (江干区)."""
+district editor's own district (上城区), of the district it succeeded (江干区,
+merged into 上城区 in 2021) and of another district (高新区(滨江))."""
 
 import pytest
 from django.urls import reverse
@@ -27,10 +28,15 @@ def articles(content):
     own = make_article(
         title="上城区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="shangcheng")]
     )
-    other = make_article(
+    predecessor = make_article(
         title="江干区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="jianggan")]
     )
-    return {"own": own, "other": other}
+    other = make_article(
+        title="滨江区稿件",
+        status=Status.DRAFT,
+        districts=[District.objects.get(slug="gaoxin-binjiang")],
+    )
+    return {"own": own, "predecessor": predecessor, "other": other}
 
 
 def try_view(client, article):
@@ -90,17 +96,18 @@ ATTEMPTS = {
 }
 
 
-@pytest.mark.parametrize("scope", ["own", "other"])
+@pytest.mark.parametrize("scope", ["own", "predecessor", "other"])
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_article_permission_matrix(client, articles, role, action, scope):
     login_as(client, role)
-    expected = action in ALLOWED[role] and (role != "district" or scope == "own")
+    expected = action in ALLOWED[role] and (role != "district" or scope != "other")
     assert ATTEMPTS[action](client, articles[scope]) is expected
 
 
 @pytest.mark.parametrize(
-    ("slug", "expected"), [("wu-xue-wu-zheng", True), ("ba-xue-ba-xin", False)]
+    ("slug", "expected"),
+    [("wu-xue-wu-zheng", True), ("ba-xue-ba-xin", True), ("qi-da-ke-cheng", False)],
 )
 def test_district_editor_sees_only_own_programmes(client, content, slug, expected):
     login_as(client, "district")
@@ -115,22 +122,22 @@ def test_district_editor_sees_only_own_programmes(client, content, slug, expecte
 def test_district_editor_search_is_scoped(client, articles):
     login_as(client, "district")
     page = client.get(admin_url(Article, "changelist"), {"q": "稿件"}).content.decode()
-    assert "上城区稿件" in page and "江干区稿件" not in page
+    assert "上城区稿件" in page and "江干区稿件" in page and "滨江区稿件" not in page
 
 
 def test_district_editor_cannot_move_content_to_another_district(client, articles):
     login_as(client, "district")
     article = articles["own"]
-    jianggan = District.objects.get(slug="jianggan")
+    binjiang = District.objects.get(slug="gaoxin-binjiang")
     page = client.get(admin_url(Article, "change", article.pk))
-    data = {**form_data(page), "districts": [str(jianggan.pk)]}
+    data = {**form_data(page), "districts": [str(binjiang.pk)]}
     response = client.post(admin_url(Article, "change", article.pk), data)
     assert response.status_code == 200  # the form is shown again with an error
     assert list(article.districts.all()) == [District.objects.get(slug="shangcheng")]
 
     programme = Programme.objects.get(slug="wu-xue-wu-zheng")
     page = client.get(admin_url(Programme, "change", programme.pk))
-    data = {**form_data(page), "district": str(jianggan.pk)}
+    data = {**form_data(page), "district": str(binjiang.pk)}
     client.post(admin_url(Programme, "change", programme.pk), data)
     programme.refresh_from_db()
     assert programme.district.slug == "shangcheng"
@@ -155,7 +162,7 @@ def test_district_autocomplete_offers_only_own_districts(client, content):
         {"app_label": "articles", "model_name": "article", "field_name": "districts", "term": ""},
     )
     names = [r["text"] for r in response.json()["results"]]
-    assert names == ["上城区"]
+    assert names == ["上城区", "江干区"]  # its own, and the district it succeeded
 
 
 def test_non_publisher_can_submit_for_review(client, articles):
@@ -246,3 +253,24 @@ def test_version_screens_permission_matrix(client, articles, role, action, scope
     expected = role != "district" or scope == "own"
     attempt = try_restore if action == "restore" else try_recover
     assert attempt(client, articles[scope]) is expected
+
+
+def test_out_of_scope_content_is_forbidden_not_missing(client, articles):
+    login_as(client, "district")
+    for action in ("change", "history", "delete"):
+        page = client.get(admin_url(Article, action, articles["other"].pk))
+        assert page.status_code == 403, action
+        assert "无权访问此内容" in page.content.decode()
+    # What does not exist still says so.
+    missing = client.get(admin_url(Article, "change", 999999))
+    assert missing.status_code == 302
+
+
+def test_successor_rule_follows_every_merger_back(client, content):
+    """A district merged into 江干区 before 江干区 was merged into 上城区 is
+    上城区's editors' too."""
+    older = District.objects.create(name="更早的城区", slug="geng-zao-de-cheng-qu")
+    older.successors.add(District.objects.get(slug="jianggan"))
+    article = make_article(title="更早城区的稿件", status=Status.DRAFT, districts=[older])
+    login_as(client, "district")
+    assert try_view(client, article)

@@ -342,8 +342,10 @@ def test_users_keep_their_roles_and_districts(migrated):
     assert editor["own_districts"] == ["上城区"], (
         f"{DISTRICT_EDITOR} should still edit 上城区 (District.editors): {editor['own_districts']}"
     )
-    assert editor["programmes_in_scope"] == [PROGRAMME], (
-        f"{DISTRICT_EDITOR} should touch only 上城区's programme: {editor['programmes_in_scope']}"
+    # 上城区's, and 江干区's (merged into 上城区 in 2021), not 滨江's.
+    assert editor["programmes_in_scope"] == [PROGRAMME, "八学八新"], (
+        f"{DISTRICT_EDITOR} should touch 上城区's and 江干区's programmes only: "
+        f"{editor['programmes_in_scope']}"
     )
     refused = [name for name, allowed in editor["perms"].items() if not allowed]
     assert not refused, f"{DISTRICT_EDITOR} lost permissions under the new app labels: {refused}"
