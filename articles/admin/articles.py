@@ -35,6 +35,10 @@ class ArticleSectionInline(admin.StackedInline):
     fields = ["position", "district", "district_label", "heading", "body"]
     ordering = ["position"]
 
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article opens with a body box to type into.
+        return 1 if obj is None else 0
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = type("RequestSectionForm", (formset.form,), {"request": request})
@@ -184,6 +188,9 @@ class ArticleAdmin(TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdm
     inlines = [ArticleSectionInline, BylineInline]
     actions = ["publish_selected", "unpublish_selected", "add_tag_to_selected"]
     change_form_template = "admin/articles/article/change_form.html"
+    # Shown after the body sections and bylines (the change form template):
+    # the body is what an editor writes first.
+    fieldsets_after_inlines = ("摘要与结尾", "记录")
     fieldsets = [
         (None, {"fields": ["title", "slug", "opened_version", "preview_link"]}),
         (

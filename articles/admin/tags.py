@@ -1,3 +1,4 @@
+import taggit.models
 from django.contrib import admin
 from django.db.models import Count
 from django.http import JsonResponse
@@ -38,6 +39,12 @@ class TagSuggestionsMixin:
             .values_list("name", flat=True)
         )
         return JsonResponse({"results": names})
+
+
+# django-taggit registers its own Tag model, which this site does not use (its
+# tags are core.Tag): superusers saw two 标签 sections, one always empty.
+if admin.site.is_registered(taggit.models.Tag):
+    admin.site.unregister(taggit.models.Tag)
 
 
 @admin.register(Tag)

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import Article, Programme
-from tests.admin_helpers import admin_url
+from tests.admin_helpers import admin_url, login_as
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
@@ -67,3 +67,23 @@ def test_new_article_gets_a_pinyin_slug(admin_client, content):
     article = Article.objects.get(title="滨江开展党史宣讲")
     assert article.slug == "bin-jiang-kai-zhan-dang-shi-xuan-jiang"
     assert article.sections.get().paragraphs == ["第一段。", "第二段。"]
+
+
+def test_superusers_see_one_tag_section(client, content):
+    login_as(client, "superuser")
+    index = client.get(reverse("admin:index")).content.decode()
+    assert index.count('<a href="/admin/core/tag/">标签</a>') == 1
+    assert "/admin/taggit/" not in index
+
+
+def test_new_article_opens_with_an_empty_body_section_before_the_summary(client, content):
+    login_as(client, "newsroom")
+    page = client.get(admin_url(Article, "add")).content.decode()
+    assert 'name="sections-TOTAL_FORMS" value="1"' in page
+    assert 'name="sections-0-body"' in page
+    assert page.index('id="sections-group"') < page.index("摘要与结尾") < page.index("记录")
+    # An existing article opens on its own sections, no empty one added.
+    seed = Article.objects.get(title__startswith="上城江干滨江")
+    change = client.get(admin_url(Article, "change", seed.pk)).content.decode()
+    count = seed.sections.count()
+    assert f'name="sections-TOTAL_FORMS" value="{count}"' in change
