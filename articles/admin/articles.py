@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from core.admin.publishable import PublishableAdmin, PublishableAdminForm
 from core.admin.widgets import TagAutocompleteWidget
@@ -88,6 +89,12 @@ class ArticleAdminForm(PublishableAdminForm):
             self.initial["opened_version"] = self.instance.edit_version
         if request is not None and not sees_all_districts(request.user):
             self._limit_programmes(request.user)
+
+    @cached_property
+    def changed_data(self):
+        # The history lists what the editor changed; the revision they opened
+        # is bookkeeping ("已修改 标题 和 opened_version" read as a bug).
+        return [name for name in super().changed_data if name != "opened_version"]
 
     def _limit_programmes(self, user):
         """A district editor links programmes of their districts; links the article

@@ -87,3 +87,18 @@ def test_new_article_opens_with_an_empty_body_section_before_the_summary(client,
     change = client.get(admin_url(Article, "change", seed.pk)).content.decode()
     count = seed.sections.count()
     assert f'name="sections-TOTAL_FORMS" value="{count}"' in change
+
+
+def test_history_names_only_what_the_editor_changed(client, content):
+    from django.contrib.admin.models import LogEntry
+
+    from tests.admin_helpers import form_data
+
+    login_as(client, "newsroom")
+    seed = Article.objects.get(title__startswith="上城江干滨江")
+    page = client.get(admin_url(Article, "change", seed.pk))
+    client.post(admin_url(Article, "change", seed.pk), {**form_data(page), "title": "新的标题"})
+    message = (
+        LogEntry.objects.filter(object_id=str(seed.pk)).latest("action_time").get_change_message()
+    )
+    assert "标题" in message and "opened_version" not in message
