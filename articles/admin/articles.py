@@ -170,6 +170,10 @@ class ArticleAdmin(TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdm
         "updated_at",
     ]
     list_display_links = ["title"]
+
+    class Media:
+        css = {"all": ["admin-extra/changelist.css"]}
+
     list_filter = [
         "status",
         "districts",

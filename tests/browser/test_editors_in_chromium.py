@@ -135,3 +135,16 @@ def test_two_factor_enrolment_and_second_step(new_page, site, settings):
     page.click("input[type=submit]")
     page.wait_for_url(f"{site}/admin/")
     assert page.locator("#site-name").is_visible()
+
+
+def test_article_list_titles_have_room_at_1280(site, new_page):
+    """The 标题 column was squeezed to 2–4 characters a line; 20 fit now."""
+    make_user("publisher", group="发布者")
+    page = new_page(width=1280)
+    log_in(page, site, "publisher")
+    page.goto(f"{site}/admin/articles/article/")
+    cell = page.locator("#result_list th.field-title").first
+    width, font_size = cell.evaluate(
+        "c => [c.getBoundingClientRect().width, parseFloat(getComputedStyle(c).fontSize)]"
+    )
+    assert width >= 20 * font_size, (width, font_size)
