@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 
+from core.admin.forms import PlainSlugErrorsMixin
 from core.admin.versions import VersionHistoryMixin
 
 from .models import District, DistrictAlias
@@ -14,7 +15,7 @@ class DistrictAliasInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(VersionHistoryMixin, VersionAdmin):
+class DistrictAdmin(PlainSlugErrorsMixin, VersionHistoryMixin, VersionAdmin):
     list_display = ["name", "slug", "display_order", "dissolved_on", "alias_names"]
     list_filter = ["dissolved_on"]
     search_fields = ["name", "aliases__name"]

@@ -13,7 +13,7 @@ from reversion.admin import VersionAdmin
 
 from core.status import EDITOR_STATUSES, PUBLISHER_STATUSES, Status
 
-from .forms import RequestFormMixin
+from .forms import PlainSlugErrorsMixin, RequestFormMixin
 from .versions import VersionHistoryMixin
 
 PUBLICATION_FIELDS = ("status", "published_at", "expires_at")
@@ -62,7 +62,7 @@ class PublishableAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PublishableAdmin(RequestFormMixin, VersionHistoryMixin, VersionAdmin):
+class PublishableAdmin(PlainSlugErrorsMixin, RequestFormMixin, VersionHistoryMixin, VersionAdmin):
     """Subclasses set `publish_permission` ("app.codename"), `preview_url_name`
     (a URL taking the object's pk) and the form (a PublishableAdminForm)."""
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import Article, Programme
+from districts.models import District
 from tests.admin_helpers import admin_url, login_as
 
 
@@ -102,3 +103,21 @@ def test_history_names_only_what_the_editor_changed(client, content):
         LogEntry.objects.filter(object_id=str(seed.pk)).latest("action_time").get_change_message()
     )
     assert "标题" in message and "opened_version" not in message
+
+
+@pytest.mark.parametrize("model", [Article, District])
+def test_a_bad_slug_is_explained_in_plain_chinese(client, content, model):
+    from tests.admin_helpers import form_data
+
+    login_as(client, "superuser")
+    obj = model.objects.first()
+    page = client.get(admin_url(model, "change", obj.pk))
+    response = client.post(
+        admin_url(model, "change", obj.pk), {**form_data(page), "slug": "党史 学习"}
+    )
+    assert response.status_code == 200  # the form again, with the error
+    html = response.content.decode()
+    assert "网址名只能由英文字母、数字、连字符" in html
+    assert "“字段”" not in html
+    obj.refresh_from_db()
+    assert obj.slug != "党史 学习"
