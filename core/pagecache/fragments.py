@@ -9,7 +9,6 @@ reads inside the fragment), so a cached fragment also saves its queries.
 """
 
 import contextlib
-import hashlib
 import pickle
 
 from django.conf import settings
@@ -37,8 +36,7 @@ def cached_value(name, vary, build, request=None):
     on besides content (an object's pk, a page number)."""
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return build()
-    identity = "\n".join([name, *map(str, vary)])
-    key = FRAGMENT_KEY.format(hashlib.sha256(identity.encode()).hexdigest())
+    key = FRAGMENT_KEY.format(store.key(name, *vary))
     now = timezone.now().timestamp()
     try:
         generation = _generation(request)
@@ -50,9 +48,7 @@ def cached_value(name, vary, build, request=None):
     value = build()
     if invalidation.writes_pending():
         return value
-    expires_at = min(
-        now + settings.FRAGMENT_CACHE_SECONDS, horizon.next_change(generation, timezone.now())
-    )
+    expires_at = horizon.expiry(generation, now, settings.FRAGMENT_CACHE_SECONDS)
     if expires_at > now:
         entry = store.Entry(generation, expires_at, 0, (), pickle.dumps(value))
         with contextlib.suppress(store.Unavailable):

@@ -14,6 +14,7 @@ import threading
 
 from django.apps import apps
 from django.db.models import Min, Q
+from django.utils import timezone
 
 from ..publication import Publishable
 from ..status import Status
@@ -69,3 +70,9 @@ def next_change(generation, now):
             _local.clear()
         _local[generation] = known
     return known
+
+
+def expiry(generation, now, seconds):
+    """When an entry of `generation` stored at `now` (POSIX time) must go:
+    `seconds` later, or at the horizon if that comes first."""
+    return min(now + seconds, next_change(generation, timezone.now()))

@@ -12,8 +12,6 @@ Every answer says what happened in `X-Page-Cache`: hit, miss (built and
 stored) or bypass (not cacheable, or the cache unavailable).
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
@@ -46,8 +44,7 @@ def cache_key(request):
     font_size = request.COOKIES.get(FONT_SIZE_COOKIE)
     if font_size not in FONT_SIZES:
         font_size = ""
-    identity = "\n".join((request.scheme, host, request.get_full_path(), font_size))
-    return hashlib.sha256(identity.encode()).hexdigest()
+    return store.key(request.scheme, host, request.get_full_path(), font_size)
 
 
 def _excluded_prefixes():
@@ -117,10 +114,7 @@ class PageCacheMiddleware:
         response[STATUS_HEADER] = "bypass"
         if not storable(response) or invalidation.writes_pending():
             return response
-        expires_at = min(
-            now + settings.PAGE_CACHE_SECONDS,
-            horizon.next_change(generation, timezone.now()),
-        )
+        expires_at = horizon.expiry(generation, now, settings.PAGE_CACHE_SECONDS)
         if expires_at <= now:
             return response
         if not response.has_header("Last-Modified"):

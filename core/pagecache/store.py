@@ -9,6 +9,7 @@ invalidate: moving the generation on makes every entry on every server invalid
 at once, and Redis drops the old ones when their time runs out.
 """
 
+import hashlib
 import logging
 import math
 import threading
@@ -104,6 +105,11 @@ def call(operation):
     return result
 
 
+def key(*parts):
+    """A cache key for what `parts` (strings, or anything str() names) identify."""
+    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+
+
 def _fresh_generation():
     # Microseconds since the epoch: larger than any generation counted up before
     # the key was lost (evicted or Redis restarted empty), so an old entry that
@@ -128,11 +134,13 @@ class _GenerationReader:
             return cache.get(GENERATION_KEY)
         config = settings.CACHES[settings.PAGE_CACHE_ALIAS]
         location = config["LOCATION"]
-        # The primary: with replicas listed, Django writes to the first server.
-        location = (location.split(",") if isinstance(location, str) else location)[0]
+        if not isinstance(location, str):
+            location = tuple(location)
         client = self.clients.get(location)
         if client is None:
-            client = redis.Redis.from_url(location, **config.get("OPTIONS", {}))
+            # The primary: with replicas listed, Django writes to the first server.
+            servers = location.split(",") if isinstance(location, str) else location
+            client = redis.Redis.from_url(servers[0], **config.get("OPTIONS", {}))
             self.clients[location] = client
         value = client.get(cache.make_and_validate_key(GENERATION_KEY))
         return None if value is None else int(value)
