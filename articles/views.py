@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import DetailView, ListView
 
 from core.middleware import bad_request
-from core.pagecache.fragments import cached_value
+from core.pagecache.views import FragmentDetailMixin
 from core.preview import PreviewMixin
 from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import District
@@ -108,7 +108,7 @@ DETAIL_LOOKUPS = (
 )
 
 
-class ArticleDetailView(PageMetaMixin, DetailView):
+class ArticleDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
     """An article. Everything below its title is cached fragments
     (`{% cachedfragment %}`) built from `full_article`, the article with its
     relations, which is loaded only when a fragment has to be built: a page the
@@ -117,6 +117,7 @@ class ArticleDetailView(PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     page_column = "新闻"
+    detail_lookups = DETAIL_LOOKUPS
 
     def get_queryset(self):
         return Article.objects.published()
@@ -135,16 +136,11 @@ class ArticleDetailView(PageMetaMixin, DetailView):
                 return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
             raise
 
-    @cached_property
-    def full_article(self):
-        prefetch_related_objects([self.object], *DETAIL_LOOKUPS)
-        return self.object
-
     def get_page_meta(self, context):
         article = self.object
 
         def described():
-            full = self.full_article
+            full = self.full_object
             body = " ".join(section.body for section in full.sections.all())
             return {
                 "description": article.summary or describe(body),
@@ -152,9 +148,7 @@ class ArticleDetailView(PageMetaMixin, DetailView):
                 "author": " ".join(byline.name for byline in full.authors),
             }
 
-        if context.get("preview"):
-            return article_page_meta(article, **described())
-        fields = cached_value("article-page-meta", [article.pk], described, self.request)
+        fields = self.cached_for_object("article-page-meta", described, context)
         return article_page_meta(article, **fields)
 
     @cached_property
@@ -179,10 +173,9 @@ class ArticleDetailView(PageMetaMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Lazy: evaluated only by the fragments that are built on this request.
-        context["full_article"] = SimpleLazyObject(lambda: self.full_article)
         context["previous_article"] = SimpleLazyObject(lambda: self.neighbours[0])
         context["next_article"] = SimpleLazyObject(lambda: self.neighbours[1])
-        context["related"] = SimpleLazyObject(lambda: related_items(self.full_article))
+        context["related"] = SimpleLazyObject(lambda: related_items(self.full_object))
         # The same for every reader, so the page can be cached; static/js/site.js
         # points it back at the site page the reader came from, if any.
         context["back_url"] = reverse("articles:article_list")

@@ -14,7 +14,7 @@ from articles.related import related_items
 from articles.scoping import scoped_programmes
 from articles.tags import tags_with_article_counts
 from core.context_processors import absolute_url
-from core.pagecache.fragments import cached_value
+from core.pagecache.views import FragmentDetailMixin
 from core.preview import PreviewMixin
 from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import District
@@ -68,19 +68,22 @@ class DistrictListView(PageMetaMixin, ListView):
         return context
 
 
-class DistrictDetailView(PageMetaMixin, DetailView):
+class DistrictDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
+    """A district. The page below the heading is one cached fragment, built
+    from `full_district` (loaded only when the fragment has to be built)."""
+
     template_name = "districts/district_detail.html"
     context_object_name = "district"
     articles_shown = 20
     page_column = "城区"
+    detail_lookups = ("aliases", "successors", "predecessors", "tags")
 
     def get_page_meta(self, context):
         district = self.object
-        tags = cached_value(
+        tags = self.cached_for_object(
             "district-page-keywords",
-            [district.pk],
-            lambda: [tag.name for tag in self.full_district.tags.all()],
-            self.request,
+            lambda: [tag.name for tag in self.full_object.tags.all()],
+            context,
         )
         return PageMeta(
             title=district.name,
@@ -91,17 +94,9 @@ class DistrictDetailView(PageMetaMixin, DetailView):
     def get_queryset(self):
         return District.objects.all()
 
-    @cached_property
-    def full_district(self):
-        """The district with what its page lists, loaded only when the cached
-        fragment below the heading has to be built."""
-        prefetch_related_objects([self.object], "aliases", "successors", "predecessors", "tags")
-        return self.object
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
-        context["full_district"] = SimpleLazyObject(lambda: self.full_district)
         context["programmes"] = (
             Programme.objects.published().filter(district=district).select_related("campaign")
         )
@@ -110,7 +105,7 @@ class DistrictDetailView(PageMetaMixin, DetailView):
         return context
 
 
-class ProgrammeDetailView(PageMetaMixin, DetailView):
+class ProgrammeDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
     """A programme. The page below the site header is one cached fragment,
     built from `full_programme` (loaded only when the fragment has to be built)."""
 
@@ -118,17 +113,15 @@ class ProgrammeDetailView(PageMetaMixin, DetailView):
     context_object_name = "programme"
     articles_shown = 20
     page_column = "举措"
+    detail_lookups = ("items", "figures", "events", "tags", "district__successors")
 
     def get_page_meta(self, context):
         programme = self.object
-
-        def tag_names():
-            return [tag.name for tag in self.full_programme.tags.all()]
-
-        if context.get("preview"):
-            tags = tag_names()
-        else:
-            tags = cached_value("programme-page-keywords", [programme.pk], tag_names, self.request)
+        tags = self.cached_for_object(
+            "programme-page-keywords",
+            lambda: [tag.name for tag in self.full_object.tags.all()],
+            context,
+        )
         return PageMeta(
             title=f"{programme.district.name}“{programme.name}”",
             description=describe(programme.summary) or programme.headline,
@@ -138,19 +131,11 @@ class ProgrammeDetailView(PageMetaMixin, DetailView):
     def get_queryset(self):
         return Programme.objects.published().select_related("district", "campaign")
 
-    @cached_property
-    def full_programme(self):
-        prefetch_related_objects(
-            [self.object], "items", "figures", "events", "tags", "district__successors"
-        )
-        return self.object
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = Article.objects.published().for_listing().filter(programmes=self.object)
         context["articles"] = articles[: self.articles_shown]
-        context["full_programme"] = SimpleLazyObject(lambda: self.full_programme)
-        context["related"] = SimpleLazyObject(lambda: related_items(self.full_programme))
+        context["related"] = SimpleLazyObject(lambda: related_items(self.full_object))
         return context
 
 
