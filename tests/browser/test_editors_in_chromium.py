@@ -34,7 +34,7 @@ def test_editor_writes_previews_and_publishes_an_article(site, new_page):
     page.fill("#id_source", "杭州日报")
     page.fill("#id_tags", "党史学习教育，红色教育")
 
-    page.click("#sections-group .add-row a")
+    # A new article opens with its first body section ready to type into.
     editor = page.locator('#sections-0 div.ProseMirror[contenteditable="true"]')
     editor.click()
     page.keyboard.type("高新区（滨江）举办党史知识竞赛，")
