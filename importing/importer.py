@@ -18,6 +18,16 @@ from django.db import DatabaseError, transaction
 
 from articles.models import Article
 from districts.models import District, normalize_district_label
+from proofreading.checker import Proofreader
+from proofreading.texts import (
+    CLOSING_SLOGAN,
+    TITLE,
+    SectionText,
+    district_place,
+    heading_place,
+    labelled_texts,
+    paragraph_place,
+)
 from search.indexing import signals_paused
 
 from .decisions import decide
@@ -77,6 +87,8 @@ class Importer:
         self.labels = frozenset(self.districts)
         self.keep_results = keep_results
         self.writer = ArticleWriter(self.options, self.districts)
+        # The word list, loaded once for the run (proofreading.checker).
+        self.proofreader = Proofreader.load()
         self.existing = {}
         self.deferred = False
 
@@ -211,6 +223,7 @@ class Importer:
     def _write(self, item):
         parsed = item.parsed
         result = FileResult(item.name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
+        result.warnings += proofreading_warnings(parsed, self.proofreader)
         try:
             with transaction.atomic(), signals_paused():
                 self._save(item, result)
@@ -238,6 +251,37 @@ class Importer:
         # A later file in this batch with the same identity updates this article.
         self.existing[item.key] = article
         _link(result, article)
+
+
+def proofreading_warnings(parsed, proofreader):
+    """The word list's hits in a parsed file, one warning each, with the line
+    of the file and the place in the article (正文第2节第3段) they are in."""
+    lines = {
+        TITLE: parsed.field_lines.get("title", 0),
+        CLOSING_SLOGAN: parsed.field_lines.get("closing_slogan", 0),
+    }
+    for number, section in enumerate(parsed.sections, 1):
+        lines[district_place(number)] = lines[heading_place(number)] = section.line
+        for n, line in enumerate(section.paragraph_lines, 1):
+            lines[paragraph_place(number, n)] = line
+    texts = labelled_texts(
+        title=parsed.title,
+        closing_slogan=parsed.closing_slogan,
+        sections=[
+            SectionText(
+                district_label=section.district_label,
+                heading=section.heading,
+                paragraphs=section.paragraphs,
+            )
+            for section in parsed.sections
+        ],
+    )
+    warnings = []
+    for hit in proofreader.check(texts, on=parsed.published_at):
+        line = lines.get(hit.label, 0)
+        where = f"line {line}: " if line else ""
+        warnings.append(f"{where}proofreading: {hit.describe()} {hit.explanation}")
+    return warnings
 
 
 def _link(result, article):

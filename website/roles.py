@@ -43,6 +43,8 @@ _CONTENT = [
     "articles.change_programmeevent",
     "articles.delete_programmeevent",
     "articles.view_programmeevent",
+    # The proofreading word list: everyone reads it, publishers keep it.
+    "proofreading.view_term",
 ]
 _NEWSROOM = [
     *_CONTENT,
@@ -65,6 +67,9 @@ GROUP_PERMISSIONS = {
         "articles.change_campaign",
         "articles.publish_campaign",
         "core.delete_tag",
+        "proofreading.add_term",
+        "proofreading.change_term",
+        "proofreading.delete_term",
         # Lifting a sign-in lock (django-axes) for a colleague.
         "accounts.view_loginlock",
         "accounts.delete_loginlock",
