@@ -51,7 +51,7 @@ class ArticleFeed(Feed):
         return (
             self.articles(obj)
             .exclude(published_at__isnull=True)
-            .prefetch_related("sections", "bylines", "tags")
+            .prefetch_related("sections", "bylines", "tags", "corrections")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
 
@@ -62,13 +62,21 @@ class ArticleFeed(Feed):
         # RSS <description> and Atom <summary type="html"> are HTML to a feed
         # reader, and the summary is plain text an editor typed: escaped, a
         # "<img onerror=…>" in it is shown as those characters, never run.
-        return escape(item.summary or plain_text(" ".join(s.body for s in item.sections.all())))
+        text = item.summary or plain_text(" ".join(s.body for s in item.sections.all()))
+        # Corrections travel with the item, as they do on the page.
+        notes = [
+            f"{c.get_kind_display()}（{c.created_at:%Y-%m-%d}）：{c.note}"
+            for c in item.corrections.all()
+            if c.note
+        ]
+        return escape(" ".join([text, *notes]))
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        # Readers are told of corrections and updates, not of typo fixes.
+        return item.revised_at or item.published_at
 
     def item_author_name(self, item):
         return " ".join(byline.name for byline in item.authors) or item.source or None

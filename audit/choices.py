@@ -15,6 +15,8 @@ class Action(models.TextChoices):
     USER_CHANGED = "user_changed", "用户变更"
     GROUP_CHANGED = "group_changed", "用户组变更"
     DISTRICT_EDITORS = "district_editors", "城区编辑变更"
+    SUBMIT = "submit", "提交审核"
+    RETURN = "return", "退回修改"
     PUBLISH = "publish", "发布"
     SCHEDULE = "schedule", "定时发布"
     UNPUBLISH = "unpublish", "撤下"
@@ -22,6 +24,8 @@ class Action(models.TextChoices):
     RESTORE = "restore", "恢复版本"
     RECOVER = "recover", "恢复已删除"
     DELETE = "delete", "删除"
+    PUBLICATION_TIME = "publication_time", "修改首次发布时间"
+    PROOFREAD_OVERRIDE = "proofread_override", "校对放行"
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
 

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "accounts",
     "core",
     "districts",
+    "editorial",
+    "proofreading",
     "articles",
     "search",
     "importing",
@@ -173,6 +175,9 @@ PAGE_CACHE_ALIAS = "default"
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 # A write to any table of these apps invalidates every cached page.
 PAGE_CACHE_CONTENT_APPS = ["core", "districts", "articles", "search"]
+# Tables of those apps that readers never see: an editor's autosave every 30 s
+# must not empty the cache.
+PAGE_CACHE_IGNORED_MODELS = ["core.AutosavedForm"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/"]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,6 +191,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for admin texts that Django and the third-party apps ship untranslated
+# or do not mark for translation (locale/zh_Hans/LC_MESSAGES/*.po says which).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -216,6 +224,24 @@ SITE_ORGANIZER = os.environ.get("SITE_ORGANIZER", "")  # 主办单位
 SITE_ID_CODE = os.environ.get("SITE_ID_CODE", "")  # 网站标识码
 SITE_ICP_NUMBER = os.environ.get("SITE_ICP_NUMBER", "")  # ICP备案号
 SITE_PSB_NUMBER = os.environ.get("SITE_PSB_NUMBER", "")  # 公安机关备案号
+
+# --- Email (review notices) ---------------------------------------------------
+
+# Submissions, approvals and send-backs are mailed to the people concerned; in
+# development the mails are printed on the console instead of sent.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Pages render ASCII , ; : ! ? ( ) between Chinese text as full-width forms;
 # stored text keeps the source's punctuation either way.
@@ -252,6 +278,9 @@ if TRUST_PROXY_HEADERS:
 # off by default under DEBUG so a newcomer's first `make run` is not blocked.
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", SITE_NAME)
+
+# The admin's change forms autosave unsaved typing this often (seconds; 0: off).
+ADMIN_AUTOSAVE_SECONDS = int(os.environ.get("ADMIN_AUTOSAVE_SECONDS", "30"))
 
 # Audit log entries older than this many days are removed by `prune_audit_log`.
 AUDIT_LOG_RETENTION_DAYS = int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180"))

@@ -4,8 +4,11 @@ The tables keep the names they had when tags lived in the articles app
 (migration core 0001 moved the models without touching the database).
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
@@ -63,3 +66,60 @@ def tag_manager(**kwargs):
         help_text="多个标签用逗号分隔。",
         **kwargs,
     )
+
+
+NEW_OBJECT = ""
+
+
+class AutosavedFormQuerySet(models.QuerySet):
+    def of(self, user, model, object_id=None):
+        """`user`'s autosave of the admin form of `model`'s object `object_id`
+        (None: the add form of a new, unsaved one)."""
+        return self.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=NEW_OBJECT if object_id is None else str(object_id),
+        )
+
+
+class AutosavedForm(models.Model):
+    """What an editor had typed into an admin change form and not yet saved,
+    kept on the server every few seconds (core.admin.autosave) so a closed tab,
+    a crash or an expired session loses nothing. One per user and form: each
+    autosave replaces the last. Not a version: the content's rows and its
+    django-reversion history are never touched; saving or discarding the form
+    deletes it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        related_name="autosaved_forms",
+        on_delete=models.CASCADE,
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name="内容类型", on_delete=models.CASCADE)
+    # The primary key as text, as the admin's log keeps it; empty (NEW_OBJECT)
+    # for the add form. Not NULL: NULLs never clash in a unique index, so one
+    # user could pile up add-form autosaves.
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    # {"fields": [[name, value], …] as the form would post them, inline rows and
+    #  their management forms included, files left out;
+    #  "labels": {select name: {value: shown text}} for choices loaded on demand}
+    data = models.JSONField("表单内容")
+    saved_at = models.DateTimeField("保存时间", default=timezone.now)
+
+    objects = AutosavedFormQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "自动保存的表单"
+        verbose_name_plural = "自动保存的表单"
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="unique_autosave_per_user_form"
+            )
+        ]
+
+    def __str__(self):
+        target = self.object_id or "新建"
+        saved_at = timezone.localtime(self.saved_at)
+        return f"{self.user} · {self.content_type} {target} · {saved_at:%Y-%m-%d %H:%M}"

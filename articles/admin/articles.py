@@ -1,14 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 
-from core.admin.publishable import PublishableAdmin, PublishableAdminForm
+from audit.log import Action, record
+from core.admin.publishable import PublishableAdmin, PublishableAdminForm, first_published
 from core.admin.widgets import TagAutocompleteWidget
+from core.status import Status
 from core.tagging import parse_tags
 from districts.scoping import DistrictScopedAdminMixin, own_district_ids, sees_all_districts
+from editorial.admin import ReviewAdminMixin
+from proofreading.checker import blocking, proofreader_for
 
-from ..models import Article, ArticleRedirect, ArticleSection, Byline
+from ..models import Article, ArticleRedirect, ArticleSection, Byline, Correction
+from ..proofreading import proofread_article
 from .tags import TagSuggestionsMixin
 
 
@@ -29,9 +35,27 @@ class SectionForm(forms.ModelForm):
         return district
 
 
+class SectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The article form cannot see its inlines; the kind of change to a live
+        # article depends on both, so the question is asked from here.
+        article_form = getattr(self.instance, "_admin_form", None)
+        if article_form is None:
+            return
+        article_form.ask_change_kind(sections_changed=self.has_changed())
+        kept = [
+            form.instance
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        article_form.proofread(kept)
+
+
 class ArticleSectionInline(admin.StackedInline):
     model = ArticleSection
     form = SectionForm
+    formset = SectionFormSet
     extra = 0
     fields = ["position", "district", "district_label", "heading", "body"]
     ordering = ["position"]
@@ -53,9 +77,37 @@ class BylineInline(admin.TabularInline):
     ordering = ["position"]
 
 
+# What readers read: a change to these on a live article must say what kind it is.
+TEXT_FIELDS = ("title", "summary", "closing_slogan", "dateline")
+
+
 class ArticleAdminForm(PublishableAdminForm):
     # The revision the editor opened; a save over a newer one is refused.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_kind = forms.ChoiceField(
+        label="改动类型",
+        choices=[
+            ("correction", "更正：改正事实错误，在文末注明"),
+            ("update", "更新：补充新情况，显示更新时间"),
+            ("technical", "技术修改：错别字、格式，不向读者说明"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    proofreading_override = forms.CharField(
+        label="校对放行理由",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+        help_text="仅发布者：确认“须改正”的校对提示无需修改时写明理由，即可提交或发布；理由记入审计日志。",
+    )
+    change_note = forms.CharField(
+        label="更正说明",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+        help_text="选择“更正”时必填，显示在稿件末尾，如“本文第二段中的日期应为3月5日”。",
+    )
 
     class Meta:
         model = Article
@@ -85,6 +137,8 @@ class ArticleAdminForm(PublishableAdminForm):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        self.instance._admin_form = self
+        self.live = self.first_published and self.instance.status == Status.PUBLISHED
         if self.instance.pk and not self.is_bound:
             self.initial["opened_version"] = self.instance.edit_version
         if request is not None and not sees_all_districts(request.user):
@@ -94,7 +148,8 @@ class ArticleAdminForm(PublishableAdminForm):
     def changed_data(self):
         # The history lists what the editor changed; the revision they opened
         # is bookkeeping ("已修改 标题 和 opened_version" read as a bug).
-        return [name for name in super().changed_data if name != "opened_version"]
+        bookkeeping = ("opened_version", "change_kind", "change_note", "proofreading_override")
+        return [name for name in super().changed_data if name not in bookkeeping]
 
     def _limit_programmes(self, user):
         """A district editor links programmes of their districts; links the article
@@ -111,7 +166,55 @@ class ArticleAdminForm(PublishableAdminForm):
         self._refuse_stale_save()
         cleaned = super().clean()
         self._check_districts(cleaned)
+        if (
+            cleaned.get("change_kind") == "correction"
+            and not cleaned.get("change_note", "").strip()
+        ):
+            self.add_error("change_note", "更正需要写明更正了什么，这段说明会显示给读者。")
         return cleaned
+
+    @property
+    def text_changed(self):
+        return any(name in self.changed_data for name in TEXT_FIELDS)
+
+    def ask_change_kind(self, sections_changed):
+        """A live article whose text changed must say whether this is a
+        correction, an update or a technical fix."""
+        self.sections_changed = sections_changed
+        if not self.live or not (sections_changed or self.text_changed):
+            return
+        if not self.cleaned_data.get("change_kind") and "change_kind" not in self.errors:
+            self.add_error("change_kind", "此稿件已发布，修改了文字，请选择改动类型。")
+            raise forms.ValidationError("请在上方“改动说明”中选择改动类型。")
+
+    def proofread(self, sections):
+        """Check the article as it would be saved; "须改正" hits stop submitting
+        and publishing unless a publisher gives a reason."""
+        proofreader = proofreader_for(self.request) if self.request is not None else None
+        self.proofreading_hits = proofread_article(self.instance, sections, proofreader)
+        stopping = blocking(self.proofreading_hits)
+        target = self.cleaned_data.get("status") if hasattr(self, "cleaned_data") else None
+        if not stopping or target not in (Status.REVIEW, Status.PUBLISHED):
+            return
+        reason = self.cleaned_data.get("proofreading_override", "").strip()
+        if reason and self.may_publish:
+            self.overridden_hits = stopping
+            return
+        found = "、".join(dict.fromkeys(hit.found for hit in stopping))
+        message = f"校对发现 {len(stopping)} 处须改正的问题（{found}），改正后才能提交审核或发布。"
+        if self.may_publish:
+            message += "如确认无需修改，请在“校对放行理由”中写明理由。"
+        self.add_error(None, message)
+        raise forms.ValidationError("请先处理上方的校对提示。")
+
+    @property
+    def may_publish(self):
+        return self.request is not None and self.request.user.has_perm(self.publish_permission)
+
+    @property
+    def change_kind_label(self):
+        kind = self.cleaned_data.get("change_kind") if hasattr(self, "cleaned_data") else ""
+        return dict(self.fields["change_kind"].choices).get(kind, "").split("：")[0]
 
     def _refuse_stale_save(self):
         if not self.instance.pk:
@@ -153,7 +256,9 @@ class TagActionForm(admin.helpers.ActionForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdmin):
+class ArticleAdmin(
+    ReviewAdminMixin, TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdmin
+):
     form = ArticleAdminForm
     action_form = TagActionForm
     publish_permission = "articles.publish_article"
@@ -172,7 +277,7 @@ class ArticleAdmin(TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdm
     list_display_links = ["title"]
 
     class Media:
-        css = {"all": ["admin-extra/changelist.css"]}
+        css = {"all": ["admin-extra/changelist.css", "admin-extra/proofreading.css"]}
 
     list_filter = [
         "status",
@@ -208,7 +313,8 @@ class ArticleAdmin(TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdm
             "发布",
             {
                 "fields": ["status", "published_at", "published_time_known", "expires_at"],
-                "description": "发布时间晚于现在即为定时发布，到点自动上线；填写下线时间则到点自动撤下。",
+                "description": "发布时间在发布或定时发布时填入（页面底部的“发布”“定时发布”按钮）；"
+                "稿件上线后首次发布时间即锁定。填写下线时间则到点自动撤下。",
             },
         ),
         (
@@ -225,12 +331,71 @@ class ArticleAdmin(TagSuggestionsMixin, DistrictScopedAdminMixin, PublishableAdm
         ),
     ]
 
+    CHANGE_FIELDSET = (
+        "改动说明",
+        {
+            "fields": ["change_kind", "change_note"],
+            "description": "稿件已发布。修改文字时请说明改动类型：更正和更新会告诉读者。",
+        },
+    )
+
+    PROOFREADING_FIELDSET = ("校对", {"fields": ["proofreading_override"], "classes": ["collapse"]})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and first_published(obj) and obj.status == Status.PUBLISHED:
+            fieldsets.insert(1, self.CHANGE_FIELDSET)
+        if self.may_publish(request):
+            fieldsets.insert(-2, self.PROOFREADING_FIELDSET)
+        return fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        hits = getattr(form, "proofreading_hits", None)
+        if hits is None and obj is not None:
+            hits = proofread_article(obj, proofreader=proofreader_for(request))
+        context["proofreading_hits"] = hits or []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("districts", "tags")
 
+    def review_districts(self, article):
+        return "、".join(d.name for d in article.districts.all())
+
     def save_model(self, request, obj, form, change):
         obj.last_edited_by = request.user
+        kind = form.cleaned_data.get("change_kind") if getattr(form, "live", False) else ""
+        obj._change_kind = form.change_kind_label if kind else ""
+        if kind in ("correction", "update"):
+            obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
+        overridden = getattr(form, "overridden_hits", None)
+        if overridden and not getattr(request, "_hold", False):
+            record(
+                Action.PROOFREAD_OVERRIDE,
+                obj,
+                detail=f"{form.cleaned_data['proofreading_override'].strip()}；"
+                + "；".join(hit.describe() for hit in overridden),
+            )
+        if kind in ("correction", "update") and not getattr(request, "_hold", False):
+            Correction.objects.create(
+                article=obj,
+                kind=kind,
+                note=form.cleaned_data.get("change_note", "").strip(),
+                created_at=obj.revised_at,
+                created_by=request.user,
+            )
+
+    def history_word(self, request, obj, word):
+        kind = getattr(obj, "_change_kind", "")
+        return "·".join(part for part in (word, kind) if part) or None
+
+    def change_summary(self, request, obj):
+        kind = request.POST.get("change_kind", "")
+        label = {"correction": "更正", "update": "更新", "technical": "技术修改"}.get(kind, "")
+        note = request.POST.get("change_note", "").strip()
+        return f"{label}：{note}" if label and note else label
 
     def before_status_change(self, request, obj):
         obj.last_edited_by = request.user

@@ -3,6 +3,7 @@ from django.contrib import admin
 from core.admin.publishable import PublishableAdmin, PublishableAdminForm
 from core.admin.widgets import TagAutocompleteWidget
 from districts.scoping import DistrictScopedAdminMixin
+from editorial.admin import ReviewAdminMixin
 
 from ..models import Campaign, KeyFigure, Programme, ProgrammeEvent, ProgrammeItem
 
@@ -15,7 +16,7 @@ class CampaignAdminForm(PublishableAdminForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(PublishableAdmin):
+class CampaignAdmin(ReviewAdminMixin, PublishableAdmin):
     form = CampaignAdminForm
     publish_permission = "articles.publish_campaign"
     preview_url_name = "website:campaign_preview"
@@ -57,7 +58,7 @@ class ProgrammeAdminForm(PublishableAdminForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DistrictScopedAdminMixin, PublishableAdmin):
+class ProgrammeAdmin(ReviewAdminMixin, DistrictScopedAdminMixin, PublishableAdmin):
     form = ProgrammeAdminForm
     publish_permission = "articles.publish_programme"
     preview_url_name = "website:programme_preview"
@@ -73,6 +74,9 @@ class ProgrammeAdmin(DistrictScopedAdminMixin, PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")
+
+    def review_districts(self, programme):
+        return programme.district.name if programme.district_id else ""
 
     @admin.display(description="条目数")
     def item_count(self, programme):

@@ -1,4 +1,11 @@
-from .article import Article, ArticleQuerySet, ArticleRedirect, ArticleSection, Byline
+from .article import (
+    Article,
+    ArticleQuerySet,
+    ArticleRedirect,
+    ArticleSection,
+    Byline,
+    Correction,
+)
 from .campaign import Campaign, KeyFigure, Programme, ProgrammeEvent, ProgrammeItem
 
 __all__ = [
@@ -8,6 +15,7 @@ __all__ = [
     "ArticleSection",
     "Byline",
     "Campaign",
+    "Correction",
     "KeyFigure",
     "Programme",
     "ProgrammeEvent",

@@ -34,12 +34,20 @@ class Article(Publishable):
         blank=True,
         help_text="网址中使用的英文字母、数字和连字符；留空时由标题拼音生成。",
     )
+    # Empty until the article is published or scheduled: a draft written
+    # today and published next week must not appear backdated.
     published_at = models.DateTimeField(
         "发布时间",
-        default=timezone.now,
         null=True,
         blank=True,
-        help_text="北京时间；晚于当前时间的稿件在到点前不会公开，没有发布时间的稿件不会公开。",
+        help_text="北京时间；发布或定时发布时填入。晚于当前时间的稿件在到点前不会公开。",
+    )
+    revised_at = models.DateTimeField(
+        "更新时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="已发布稿件最近一次更正或更新的时间，显示在发布时间旁。",
     )
     expires_at = models.DateTimeField(
         "下线时间",
@@ -113,7 +121,7 @@ class Article(Publishable):
     # save over someone else's newer change is refused instead of lost.
     edit_version = models.PositiveIntegerField("修订号", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField("最后保存", auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -244,6 +252,39 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role} {self.name}".strip()
+
+
+class Correction(models.Model):
+    """A change to a published article that readers are told about: a
+    correction (更正, with its note) or an update (更新). Typo and markup fixes
+    (技术修改) are not listed."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "更正"
+        UPDATE = "update", "更新"
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", related_name="corrections", on_delete=models.CASCADE
+    )
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="编辑",
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "更正与更新"
+        verbose_name_plural = "更正与更新"
+        ordering = ["article", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.note}" if self.note else self.get_kind_display()
 
 
 class ArticleRedirect(models.Model):

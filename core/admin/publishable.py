@@ -11,26 +11,41 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from audit.log import Action, record
 from core.status import EDITOR_STATUSES, PUBLISHER_STATUSES, Status
 
+from .autosave import AutosaveAdminMixin
 from .forms import PlainSlugErrorsMixin, RequestFormMixin
 from .versions import VersionHistoryMixin
 
 PUBLICATION_FIELDS = ("status", "published_at", "expires_at")
 
 
+LOCKED_TIME_HELP = "稿件已发布，首次发布时间已锁定；只有超级管理员可以更改，更改会记入审计日志。"
+
+
 class PublishableAdminForm(forms.ModelForm):
     """Without the publish permission (the admin's `publish_permission`): an
     item not yet published may be saved as a draft or sent for review; a
-    published, withdrawn or archived one keeps its status and times."""
+    published, withdrawn or archived one keeps its status and times.
+
+    The publication time is set by publishing or scheduling, never typed by an
+    editor; once the item has gone live it is locked, except for superusers
+    (whose change is audited: inspections fail sites that forge dates)."""
 
     publish_permission = None
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
-        if request is not None and not request.user.has_perm(self.publish_permission):
+        self.first_published = first_published(self.instance)
+        self.published_at_before = getattr(self.instance, "published_at", None)
+        if request is None:
+            return
+        may_publish = request.user.has_perm(self.publish_permission)
+        if not may_publish:
             self._limit_to_editing()
+        self._lock_publication_time(request.user, may_publish)
 
     def _limit_to_editing(self):
         status = self.fields.get("status")
@@ -45,8 +60,27 @@ class PublishableAdminForm(forms.ModelForm):
         status.choices = [
             (value, label) for value, label in status.choices if value in EDITOR_STATUSES
         ]
-        if "expires_at" in self.fields:
-            self.fields["expires_at"].disabled = True
+        for name in ("published_at", "expires_at"):
+            if name in self.fields:
+                self.fields[name].disabled = True
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text = "发布者发布或定时发布时填入。"
+
+    def _lock_publication_time(self, user, may_publish):
+        field = self.fields.get("published_at")
+        if field is None or not self.first_published or user.is_superuser:
+            return
+        field.disabled = True
+        field.help_text = LOCKED_TIME_HELP
+
+    @property
+    def publication_time_changed(self):
+        """A superuser moved the time of something already published."""
+        return (
+            self.first_published
+            and "published_at" in self.changed_data
+            and self.cleaned_data.get("published_at") != self.published_at_before
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -62,7 +96,20 @@ class PublishableAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PublishableAdmin(PlainSlugErrorsMixin, RequestFormMixin, VersionHistoryMixin, VersionAdmin):
+def first_published(obj, now=None):
+    """Whether `obj` (as saved) has gone live: its first publication time has passed."""
+    published_at = getattr(obj, "published_at", None)
+    return bool(
+        obj.pk
+        and published_at is not None
+        and obj.status in PUBLISHER_STATUSES
+        and published_at <= (now or timezone.now())
+    )
+
+
+class PublishableAdmin(
+    AutosaveAdminMixin, PlainSlugErrorsMixin, RequestFormMixin, VersionHistoryMixin, VersionAdmin
+):
     """Subclasses set `publish_permission` ("app.codename"), `preview_url_name`
     (a URL taking the object's pk) and the form (a PublishableAdminForm)."""
 
@@ -86,8 +133,19 @@ class PublishableAdmin(PlainSlugErrorsMixin, RequestFormMixin, VersionHistoryMix
     def status_label(self, obj):
         label = obj.publication_label()
         if label == "定时发布":
-            return format_html('<span title="{}">{}</span>', obj.published_at, label)
+            when = f"{timezone.localtime(obj.published_at):%m-%d %H:%M}"
+            return format_html('{} <span class="nowrap">{}</span>', label, when)
         return label
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "publication_time_changed", False):
+            before = form.published_at_before
+            record(
+                Action.PUBLICATION_TIME,
+                obj,
+                detail=f"{_local(before)} → {_local(obj.published_at)}",
+            )
 
     @admin.display(description="预览")
     def preview_link(self, obj):
@@ -140,3 +198,7 @@ class PublishableAdmin(PlainSlugErrorsMixin, RequestFormMixin, VersionHistoryMix
 
     def before_status_change(self, request, obj):
         """A hook for what a subclass records on every save (the last editor)."""
+
+
+def _local(when):
+    return f"{timezone.localtime(when):%Y-%m-%d %H:%M}" if when else "（无）"

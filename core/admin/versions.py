@@ -8,6 +8,7 @@ someone who may not publish, and commits only a restore that was saved as a
 new version with an admin log entry.
 """
 
+import datetime as dt
 import difflib
 from contextlib import nullcontext
 
@@ -33,37 +34,112 @@ from audit.log import Action, Outcome, record
 from core.richtext import paragraphs_from_html
 from core.status import Status
 
+# Bookkeeping that changes with every save and tells a reviewer nothing.
+SKIPPED_FIELDS = frozenset(
+    {
+        "id",
+        "edit_version",
+        "updated_at",
+        "created_at",
+        "revised_at",
+        "last_edited_by",
+        "imported_fingerprint",
+    }
+)
+SKIPPED_RELATED_FIELDS = frozenset({"id", "article", "programme", "position"})
 
-def version_document(version, model_admin):
-    """A version as labelled lines of text: its fields, then followed objects
-    (sections, bylines, items …) in order."""
-    model = model_admin.model
+
+def document_lines(model, data, related):
+    """An object as labelled lines of text: its fields (`data`, name -> value),
+    then the objects it follows (`related`, (model, data) pairs: sections,
+    bylines, items …) in order."""
     lines = []
-    data = version.field_dict
     for field in model._meta.concrete_fields:
-        if field.name in ("id", "edit_version", "updated_at", "imported_fingerprint"):
-            continue
-        if field.name in data:
-            value = data[field.name]
-            lines.append(f"{field.verbose_name}：{'' if value is None else value}")
-    related = version.revision.version_set.exclude(pk=version.pk).select_related("content_type")
-    for other in sorted(
-        related, key=lambda v: (v.content_type_id, v.field_dict.get("position", 0))
-    ):
-        other_model = other.content_type.model_class()
-        if other_model is None:
-            continue
+        if field.name not in SKIPPED_FIELDS and field.name in data:
+            lines.append(f"{field.verbose_name}：{_readable(field, data[field.name])}")
+    for other_model, other in related:
         label = other_model._meta.verbose_name
-        for name, value in other.field_dict.items():
-            if name in ("id", "article", "programme", "position") or value in ("", None):
+        for name, value in other.items():
+            if name in SKIPPED_RELATED_FIELDS or value in ("", None):
                 continue
             if name == "body":
                 for paragraph in paragraphs_from_html(value):
                     lines.append(f"{label}·段落：{paragraph}")
                 continue
-            verbose = other_model._meta.get_field(name).verbose_name
-            lines.append(f"{label}·{verbose}：{value}")
+            field = other_model._meta.get_field(name)
+            lines.append(f"{label}·{field.verbose_name}：{_readable(field, value)}")
     return lines
+
+
+def _readable(field, value):
+    """A field's value as an editor reads it: choices by their label, times in
+    Beijing time, yes/no in words."""
+    if value is None:
+        return ""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def condensed(rows, context=2):
+    """Diff rows cut to the changes and `context` unchanged lines around each;
+    ("gap", "") stands for the lines left out."""
+    near = set()
+    for index, (kind, _) in enumerate(rows):
+        if kind != "same":
+            near.update(range(index - context, index + context + 1))
+    kept = []
+    for index, row in enumerate(rows):
+        if index in near:
+            kept.append(row)
+        elif not kept or kept[-1][0] != "gap":
+            kept.append(("gap", ""))
+    return kept
+
+
+def _in_order(pairs):
+    return sorted(pairs, key=lambda pair: (pair[0]._meta.label, pair[1].get("position", 0)))
+
+
+def version_document(version, model_admin):
+    """A saved version as labelled lines of text (see `document_lines`)."""
+    related = []
+    for other in version.revision.version_set.exclude(pk=version.pk).select_related("content_type"):
+        other_model = other.content_type.model_class()
+        if other_model is not None:
+            related.append((other_model, other.field_dict))
+    return document_lines(model_admin.model, version.field_dict, _in_order(related))
+
+
+def _field_values(obj):
+    return {field.name: field.value_from_object(obj) for field in obj._meta.concrete_fields}
+
+
+def object_document(obj):
+    """The object as it is in the database now, as labelled lines of text, in
+    the same form as `version_document`, so the two can be compared."""
+    model = type(obj)
+    related = []
+    for related_model, link in _followed_models(model).items():
+        for other in related_model._default_manager.filter(**{link: obj.pk}):
+            related.append((related_model, _field_values(other)))
+    return document_lines(model, _field_values(obj), _in_order(related))
+
+
+def diff_rows(older_lines, newer_lines):
+    """(kind, text) rows of a line diff; kind is added, removed or same."""
+    rows = []
+    for line in difflib.ndiff(older_lines, newer_lines):
+        kind = {"- ": "removed", "+ ": "added", "  ": "same"}.get(line[:2])
+        if kind:
+            rows.append((kind, line[2:]))
+    return rows
 
 
 class _Rollback(Exception):
@@ -302,11 +378,7 @@ class VersionHistoryMixin(ScopedVersionAdminMixin):
         newer = get_object_or_404(versions, pk=pair.cleaned_data["new"], content_type=content_type)
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
-        rows = []
-        for line in difflib.ndiff(version_document(older, self), version_document(newer, self)):
-            kind = {"- ": "removed", "+ ": "added", "  ": "same"}.get(line[:2])
-            if kind:
-                rows.append((kind, line[2:]))
+        rows = diff_rows(version_document(older, self), version_document(newer, self))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -36,7 +36,8 @@ def content_tables():
     tables = set()
     for label in settings.PAGE_CACHE_CONTENT_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            tables.add(model._meta.db_table)
+            if model._meta.label not in settings.PAGE_CACHE_IGNORED_MODELS:
+                tables.add(model._meta.db_table)
     return frozenset(tables)
 
 

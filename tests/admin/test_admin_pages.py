@@ -95,10 +95,11 @@ def test_history_names_only_what_the_editor_changed(client, content):
 
     from tests.admin_helpers import form_data
 
-    login_as(client, "newsroom")
+    login_as(client, "publisher")
     seed = Article.objects.get(title__startswith="上城江干滨江")
     page = client.get(admin_url(Article, "change", seed.pk))
-    client.post(admin_url(Article, "change", seed.pk), {**form_data(page), "title": "新的标题"})
+    data = {**form_data(page), "title": "新的标题", "change_kind": "technical"}
+    client.post(admin_url(Article, "change", seed.pk), data)
     message = (
         LogEntry.objects.filter(object_id=str(seed.pk)).latest("action_time").get_change_message()
     )

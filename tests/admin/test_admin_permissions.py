@@ -148,8 +148,12 @@ def test_district_editor_keeps_other_districts_links_on_shared_articles(client, 
     login_as(client, "district")
     article = Article.objects.get(title__startswith="上城江干滨江")
     page = client.get(admin_url(Article, "change", article.pk))
-    data = {**form_data(page), "title": article.title + "（上城编辑）"}
+    data = {**form_data(page), "title": article.title + "（上城编辑）", "change_kind": "technical"}
     client.post(admin_url(Article, "change", article.pk), data)
+    # The seed is live: the change waits for a publisher, who approves it as
+    # the district editor saved it.
+    login_as(client, "publisher")
+    client.post(admin_url(Article, "review", article.pk), {"_approve": "1"})
     article.refresh_from_db()
     assert article.title.endswith("（上城编辑）")
     assert article.districts.count() == 3

@@ -184,9 +184,9 @@ def test_restore_keeps_publication_state_for_non_publishers(client, content, rol
     assert (article.status == Status.PUBLISHED) is republished
 
 
-def test_district_editor_restores_own_article_as_a_new_version_with_log(client, content):
+def test_district_editor_restores_own_draft_as_a_new_version_with_log(client, content):
     user = login_as(client, "district")
-    article = make_article(title="原标题", districts=[district("shangcheng")])
+    article = make_article(title="原标题", districts=[district("shangcheng")], status=Status.DRAFT)
     version = saved_version(article)
     article.title = "新标题"
     saved_version(article)
@@ -202,6 +202,21 @@ def test_district_editor_restores_own_article_as_a_new_version_with_log(client, 
     assert "恢复到" in log.get_change_message()
     entry = AuditEntry.objects.get(action=Action.RESTORE, object_id=str(article.pk))
     assert entry.username == user.username
+
+
+def test_editor_cannot_restore_a_live_article_past_review(client, content):
+    """Restoring is a change like any other: on live content it needs a publisher."""
+    login_as(client, "district")
+    article = make_article(title="原标题", districts=[district("shangcheng")])
+    version = saved_version(article)
+    article.title = "新标题"
+    saved_version(article)
+
+    page = client.get(revision_url(article, version))
+    response = client.post(revision_url(article, version), form_data(page), follow=True)
+    article.refresh_from_db()
+    assert article.title == "新标题"
+    assert "只能由发布者恢复" in response.content.decode()
 
 
 def test_restore_does_not_roll_back_the_edit_counter(client, content):

@@ -192,6 +192,8 @@ def test_admin_change_page_and_its_editor_have_no_violations(site, watched):
     link_button.click()
     page.locator("dialog.prose-editor-dialog[open]").wait_for()
     page.keyboard.press("Escape")
+    # The seed is live: the form asks what kind of change this is.
+    page.check("input[name=change_kind][value=technical]")
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     assert "<strong>三百名</strong>" in article.sections.order_by("position").first().body

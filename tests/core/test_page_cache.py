@@ -469,3 +469,29 @@ def test_pages_built_from_warm_fragments_are_the_same_for_a_fraction_of_the_quer
     with django_assert_max_num_queries(queries):
         second = reader.get(url)
     assert second.content == first.content
+
+
+# --- Editors' work that readers must not see -----------------------------------
+
+
+def test_held_changes_and_autosaves_leave_cached_pages_alone(client, reader, committed_seed):
+    """A change waiting for review, and the autosave of a form, are not content:
+    the cached page stays a hit (and stays the live version) until approval."""
+    from tests.admin_helpers import form_data
+
+    url = committed_seed.get_absolute_url()
+    warm(reader, url)
+    login_as(client, "newsroom")
+    change_url = admin_url(Article, "change", committed_seed.pk)
+    data = {**form_data(client.get(change_url)), "title": "待审的标题", "change_kind": "technical"}
+    assert client.post(change_url, data).status_code == 302
+    autosave = admin_url(Article, "autosave", committed_seed.pk)
+    assert client.post(autosave, {"title": "自动保存的标题"}).status_code == 200
+
+    cached = reader.get(url)
+    assert cache_state(cached) == "hit" and "待审的标题" not in cached.content.decode()
+
+    login_as(client, "publisher")
+    client.post(admin_url(Article, "review", committed_seed.pk), {"_approve": "1"})
+    fresh = reader.get(url)
+    assert cache_state(fresh) == "miss" and "待审的标题" in fresh.content.decode()

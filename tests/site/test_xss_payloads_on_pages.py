@@ -68,6 +68,7 @@ def test_payload_in_body_title_and_tags_is_inert_everywhere(client, content, pay
     data["title"] = f"标题{payload}"
     data["tags"] = f"党史学习教育，标签{payload[:60]}"
     data["sections-1-body"] = f"<p>正文</p>{payload}<p>结尾</p>"
+    data["change_kind"] = "technical"
     response = client.post(admin_url(Article, "change", article.pk), data)
     assert response.status_code == 302, response.content.decode()[:3000]
 
