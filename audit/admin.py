@@ -15,7 +15,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = [
         "time",
         "username",
-        "user_id",
+        "user_number",
         "ip_address",
         "action",
         "outcome",
@@ -26,6 +26,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     actions = None
+
+    @admin.display(description="用户编号")
+    def user_number(self, entry):
+        return entry.user_id
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser

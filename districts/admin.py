@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 
+from core.admin.deletion import PlainDeleteSummaryMixin
 from core.admin.forms import PlainSlugErrorsMixin
 from core.admin.versions import VersionHistoryMixin
 
@@ -15,7 +16,9 @@ class DistrictAliasInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(PlainSlugErrorsMixin, VersionHistoryMixin, VersionAdmin):
+class DistrictAdmin(
+    PlainDeleteSummaryMixin, PlainSlugErrorsMixin, VersionHistoryMixin, VersionAdmin
+):
     list_display = ["name", "slug", "display_order", "dissolved_on", "alias_names"]
     list_filter = ["dissolved_on"]
     search_fields = ["name", "aliases__name"]

@@ -309,6 +309,19 @@ class ReviewAdminMixin:
             review.approved(request, obj, waiting[obj.pk])
         return count
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Held changes are not versions: the history lists them on their own.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            submissions = Submission.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model), object_id=obj.pk
+            ).select_related("submitted_by", "reviewed_by")
+            extra_context = {
+                "review_history": submissions.order_by("-submitted_at"),
+                **(extra_context or {}),
+            }
+        return super().history_view(request, object_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if (

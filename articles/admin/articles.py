@@ -83,7 +83,9 @@ TEXT_FIELDS = ("title", "summary", "closing_slogan", "dateline")
 
 class ArticleAdminForm(PublishableAdminForm):
     # The revision the editor opened; a save over a newer one is refused.
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(
+        label="打开时的修订号", widget=forms.HiddenInput, required=False
+    )
     change_kind = forms.ChoiceField(
         label="改动类型",
         choices=[

@@ -15,6 +15,7 @@ from audit.log import Action, record
 from core.status import EDITOR_STATUSES, PUBLISHER_STATUSES, Status
 
 from .autosave import AutosaveAdminMixin
+from .deletion import PlainDeleteSummaryMixin
 from .forms import PlainSlugErrorsMixin, RequestFormMixin
 from .versions import VersionHistoryMixin
 
@@ -108,7 +109,12 @@ def first_published(obj, now=None):
 
 
 class PublishableAdmin(
-    AutosaveAdminMixin, PlainSlugErrorsMixin, RequestFormMixin, VersionHistoryMixin, VersionAdmin
+    AutosaveAdminMixin,
+    PlainDeleteSummaryMixin,
+    PlainSlugErrorsMixin,
+    RequestFormMixin,
+    VersionHistoryMixin,
+    VersionAdmin,
 ):
     """Subclasses set `publish_permission` ("app.codename"), `preview_url_name`
     (a URL taking the object's pk) and the form (a PublishableAdminForm)."""

@@ -3,23 +3,41 @@ district editor's own district (上城区), of the district it succeeded (江干
 merged into 上城区 in 2021) and of another district (高新区(滨江))."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Programme
 from core.status import Status
 from districts.models import District
-from tests.admin_helpers import admin_url, form_data, login_as
+from editorial.models import Submission
+from tests.admin_helpers import ROLES as ROLE_OPTIONS
+from tests.admin_helpers import admin_url, form_data, login_as, make_user
 from tests.factories import make_article
 
 ROLES = ["superuser", "newsroom", "publisher", "district"]
-ACTIONS = ["view", "edit", "publish", "delete", "bulk", "preview"]
+ACTIONS = [
+    "view",
+    "edit",
+    "publish",
+    "delete",
+    "bulk",
+    "preview",
+    "edit_live",
+    "hold_live",
+    "review",
+    "approve",
+]
 
 # What each role may do; the district editor only on their own district.
+# edit_live: a change to a published article reaches readers at once;
+# hold_live: it waits for review instead; review: open the review page of a
+# held change; approve: publish someone else's held change.
 ALLOWED = {
-    "superuser": set(ACTIONS),
-    "newsroom": {"view", "edit", "delete", "bulk", "preview"},
-    "publisher": set(ACTIONS),
-    "district": {"view", "edit", "delete", "bulk", "preview"},
+    "superuser": set(ACTIONS) - {"hold_live"},
+    "newsroom": {"view", "edit", "delete", "bulk", "preview", "hold_live", "review"},
+    "publisher": set(ACTIONS) - {"hold_live"},
+    "district": {"view", "edit", "delete", "bulk", "preview", "hold_live", "review"},
 }
 
 
@@ -29,7 +47,7 @@ def articles(content):
         title="上城区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="shangcheng")]
     )
     predecessor = make_article(
-        title="江干区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="jianggan")]
+        title="原江干区稿件", status=Status.DRAFT, districts=[District.objects.get(slug="jianggan")]
     )
     other = make_article(
         title="滨江区稿件",
@@ -46,11 +64,12 @@ def try_view(client, article):
     return opened
 
 
-def try_edit(client, article, **changes):
+def try_edit(client, article, extra=(), **changes):
+    """Whether the `changes` reached the article; `extra` is posted as well."""
     page = client.get(admin_url(Article, "change", article.pk))
     if page.status_code != 200:
         return False
-    data = {**form_data(page), **changes}
+    data = {**form_data(page), **dict(extra), **changes}
     client.post(admin_url(Article, "change", article.pk), data)
     article.refresh_from_db()
     return all(str(getattr(article, k)) == str(v) for k, v in changes.items())
@@ -86,6 +105,51 @@ def try_preview(client, article):
     return response.status_code == 200
 
 
+def make_live(article):
+    Article.objects.filter(pk=article.pk).update(
+        status=Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    article.refresh_from_db()
+
+
+def try_edit_live(client, article):
+    make_live(article)
+    return try_edit(
+        client, article, extra={"change_kind": "technical"}, title=article.title + "（改）"
+    )
+
+
+def try_hold_live(client, article):
+    make_live(article)
+    new_title = article.title + "（待审）"
+    try_edit(client, article, extra={"change_kind": "technical"}, title=new_title)
+    held = Submission.objects.filter(object_id=article.pk, state="pending").first()
+    return held is not None and held.data.get("title") == [new_title]
+
+
+def hold_a_change(article):
+    """A newsroom editor (who sees every district) submits a change to `article`."""
+    make_live(article)
+    other = Client()
+    login_as(other, "newsroom")
+    assert (
+        try_edit(other, article, title=article.title + "（待批）", change_kind="technical") is False
+    )
+    return article.title + "（待批）"
+
+
+def try_review(client, article):
+    hold_a_change(article)
+    return client.get(admin_url(Article, "review", article.pk)).status_code == 200
+
+
+def try_approve(client, article):
+    title = hold_a_change(article)
+    client.post(admin_url(Article, "review", article.pk), {"_approve": "1"})
+    article.refresh_from_db()
+    return article.title == title
+
+
 ATTEMPTS = {
     "view": try_view,
     "edit": lambda client, article: try_edit(client, article, title=article.title + "（改）"),
@@ -93,6 +157,10 @@ ATTEMPTS = {
     "delete": try_delete,
     "bulk": try_bulk,
     "preview": try_preview,
+    "edit_live": try_edit_live,
+    "hold_live": try_hold_live,
+    "review": try_review,
+    "approve": try_approve,
 }
 
 
@@ -100,7 +168,8 @@ ATTEMPTS = {
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_article_permission_matrix(client, articles, role, action, scope):
-    login_as(client, role)
+    # Not named after the role: a held change to review is a user named "newsroom"'s.
+    client.force_login(make_user(f"acting-{role}", **ROLE_OPTIONS[role]))
     expected = action in ALLOWED[role] and (role != "district" or scope != "other")
     assert ATTEMPTS[action](client, articles[scope]) is expected
 

@@ -361,3 +361,21 @@ def test_the_home_page_lists_what_comes_down_soon_within_the_users_districts(cli
     expiring = home[home.index('id="expiring"') :]
     assert "三天后下线的上城稿件" in expiring
     assert "三天后下线的滨江稿件" not in expiring and "一月后下线的稿件" not in expiring
+
+
+def test_the_history_names_each_step_in_editors_words(client, content, publisher):
+    article = seed_article()
+    login_as(client, "newsroom")
+    edit(client, article, title="历史里的标题", change_kind="correction", change_note="日期有误")
+    client.force_login(publisher)
+    client.post(admin_url(article, "review", article.pk), {"_return": "1", "comment": "请核实日期"})
+    login_as(client, "district")  # 上城区's editor may work on the seed too
+    edit(client, article, title="历史里的标题", change_kind="correction", change_note="日期有误")
+    client.force_login(publisher)
+    approve(client, article)
+
+    history = client.get(admin_url(article, "history", article.pk)).content.decode()
+    assert "发布·更正" in history
+    review_history = history[history.index('id="review-history"') :]
+    assert "请核实日期" in review_history and "已发布" in review_history
+    assert "更正：日期有误" in review_history
