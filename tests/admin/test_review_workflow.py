@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -379,3 +381,28 @@ def test_the_history_names_each_step_in_editors_words(client, content, publisher
     review_history = history[history.index('id="review-history"') :]
     assert "请核实日期" in review_history and "已发布" in review_history
     assert "更正：日期有误" in review_history
+
+
+def test_the_home_page_costs_the_same_queries_however_long_the_queue(
+    client, content, publisher, django_assert_max_num_queries
+):
+    def home_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:index")).status_code == 200
+        return len(queries)
+
+    login_as(client, "newsroom")
+    first = make_article(title="排队的稿件0", status=Status.DRAFT, published_at=None)
+    edit(client, first, _submit_review="1")
+    client.force_login(publisher)
+    one = home_queries()
+    login_as(client, "district")
+    for n in range(1, 8):
+        article = make_article(title=f"排队的稿件{n}", status=Status.DRAFT, published_at=None)
+        article.districts.add(seed_article().districts.get(slug="shangcheng"))
+        edit(client, article, _submit_review="1")
+    client.force_login(publisher)
+    with django_assert_max_num_queries(one):
+        home = client.get(reverse("admin:index")).content.decode()
+    queue = home[home.index('id="to-review"') : home.index('id="scheduled"')]
+    assert queue.count("排队的稿件") == 8
