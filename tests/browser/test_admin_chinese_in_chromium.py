@@ -85,6 +85,19 @@ def test_date_and_time_shortcuts_are_in_chinese(site, new_page):
     # The body's editor (django-prose-editor) translates its dialogs with the same catalog.
     assert page.evaluate("window.gettext('Edit Link')") == "编辑链接"
     assert page.locator(".prose-menubar [title='列表设置']").count() >= 1
+    # Its toolbar's own labels are English in the package (admin-extra/editor-labels.js).
+    menubar = page.locator("#sections-0 .prose-menubar")
+    titles = menubar.locator("button[title]").evaluate_all(
+        "buttons => buttons.map(b => [b.title, b.getAttribute('aria-label') || ''])"
+    )
+    assert ["加粗", "加粗"] in titles and ["插入链接", "插入链接"] in titles
+    assert not [pair for pair in titles if LATIN_WORD.search("".join(pair))], titles
+    menubar.locator(".prose-menubar__selected").click()
+    picker = menubar.locator(".prose-menubar__picker")
+    picker.wait_for()
+    assert "三级标题" in picker.inner_text() and "正文段落" in picker.inner_text()
+    assert not LATIN_WORD.findall(picker.inner_text()), picker.inner_text()
+    page.keyboard.press("Escape")
 
 
 def test_action_counter_is_in_chinese(site, new_page):
