@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "districts",
     "editorial",
     "proofreading",
+    "images",
+    "documents",
     "articles",
     "search",
     "importing",
@@ -174,10 +176,10 @@ PAGE_CACHE_ALIAS = "default"
 # for requests the whole-page cache does not answer; 0 turns them off.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 # A write to any table of these apps invalidates every cached page.
-PAGE_CACHE_CONTENT_APPS = ["core", "districts", "articles", "search"]
-# Tables of those apps that readers never see: an editor's autosave every 30 s
-# must not empty the cache.
-PAGE_CACHE_IGNORED_MODELS = ["core.AutosavedForm"]
+PAGE_CACHE_CONTENT_APPS = ["core", "districts", "images", "documents", "articles", "search"]
+# Tables of those apps whose writes change no page: an editor's autosave every
+# 30 s, and a rendition made the first time a page asks for it.
+PAGE_CACHE_IGNORED_MODELS = ["core.AutosavedForm", "images.Rendition"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/"]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -204,6 +206,72 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Media: uploaded images and documents (README "Media files") --------------
+
+# One app server: files on its disk under MEDIA_ROOT, which nginx serves
+# (deploy/nginx.conf; Django itself only under DEBUG, config/urls.py). Several
+# app servers: setting MEDIA_S3_BUCKET puts them in one S3-compatible bucket instead.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+if MEDIA_URL.startswith("/"):
+    # Files have their own long cache headers; the page cache would only copy them.
+    PAGE_CACHE_EXCLUDED_PATHS = [*PAGE_CACHE_EXCLUDED_PATHS, MEDIA_URL]
+# Where media links point when that is not the site itself (S3 below): the
+# Content-Security-Policy has to allow images from there.
+MEDIA_ORIGIN = ""
+if MEDIA_S3_BUCKET := os.environ.get("MEDIA_S3_BUCKET", ""):
+    # Empty for AWS itself; SeaweedFS, MinIO, OSS, COS... need theirs.
+    _endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+    # Path style (endpoint/bucket/key) needs no wildcard DNS per bucket, which
+    # self-hosted stores rarely have.
+    _addressing = os.environ.get("MEDIA_S3_ADDRESSING_STYLE") or "path"
+    # "https://media.example.cn/prefix" or "media.example.cn/prefix": a CDN or
+    # the bucket's public address, for page links instead of the endpoint.
+    _public = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip("/")
+    _scheme, _, _media_domain = _public.rpartition("//")
+    _scheme = _scheme or "https:"
+    if _media_domain:
+        MEDIA_ORIGIN = f"{_scheme}//{_media_domain.split('/')[0]}"
+    elif _endpoint:
+        _endpoint_scheme, _, _endpoint_host = _endpoint.split("/")[:3]
+        if _addressing == "virtual":
+            _endpoint_host = f"{MEDIA_S3_BUCKET}.{_endpoint_host}"
+        MEDIA_ORIGIN = f"{_endpoint_scheme}//{_endpoint_host}"
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            "region_name": os.environ.get("MEDIA_S3_REGION") or "us-east-1",
+            "signature_version": "s3v4",
+            "addressing_style": _addressing,
+            "custom_domain": _media_domain or None,
+            "url_protocol": _scheme,
+            # Media on public pages must be readable by anyone (the bucket's
+            # policy allows anonymous reads). Signed links would expire inside
+            # pages the page cache and CDNs keep, differ at every render, and
+            # carry the access key id into public HTML.
+            "querystring_auth": False,
+            # With year-long immutable caching, rewriting a name in place would
+            # leave the old bytes in browsers and CDNs: a clash gets a new name.
+            "file_overwrite": False,
+            # No per-object ACL: many stores (and AWS buckets that enforce
+            # object ownership) refuse them; the bucket policy decides.
+            "default_acl": None,
+            # The media apps never rewrite a stored name (names carry a content
+            # hash or a random part; a replaced file gets a new one), so the
+            # bytes behind a name never change.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+# A request whose form fields (files aside) pass the first size is refused; it
+# is far above any article's text. An uploaded file above the second is spooled
+# to a temporary file, so a sync worker never holds a large one in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Tag slugs are ASCII (pinyin) so `<slug:>` URLs work; see core.models.Tag.
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "core.tagging.parse_tags"
@@ -211,6 +279,15 @@ TAGGIT_STRING_FROM_TAGS = "core.tagging.edit_string_for_tags"
 
 # Shipped 2021 content loaded by `manage.py load_content`.
 CONTENT_DIR = BASE_DIR / "content"
+
+# Uploads: the image library refuses pictures over these sizes (decompression
+# bombs included); the attachment library, files over DOCUMENT_MAX_BYTES.
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(50 * 1024 * 1024)))
+# clamd's unix socket (Debian's clamav-daemon: /var/run/clamav/clamd.ctl): when
+# set, every attachment is scanned, and refused while the scanner is down.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 
 # Imported article files larger than this are refused.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
@@ -318,7 +395,8 @@ _csp_policy = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Media on object storage come from its own origin (MEDIA_ORIGIN).
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -19,9 +20,15 @@ urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("search.json", search_json, name="search_json"),
     path("feeds/", include("articles.feed_urls")),
+    path("files/", include("documents.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # Before the admin's own URLs, which would take any path under admin/.
     path("admin/2fa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Uploaded files, under DEBUG only (static() adds nothing otherwise, or when
+# MEDIA_URL is a full URL): in production nginx serves MEDIA_ROOT
+# (deploy/nginx.conf), or the object store serves the files itself.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

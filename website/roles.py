@@ -45,6 +45,13 @@ _CONTENT = [
     "articles.view_programmeevent",
     # The proofreading word list: everyone reads it, publishers keep it.
     "proofreading.view_term",
+    "documents.add_document",
+    "documents.change_document",
+    "documents.view_document",
+    # The image library: everyone uploads and edits; newsroom editors delete.
+    "images.add_image",
+    "images.change_image",
+    "images.view_image",
 ]
 _NEWSROOM = [
     *_CONTENT,
@@ -52,11 +59,13 @@ _NEWSROOM = [
     "districts.edit_all_districts",
     "core.change_tag",
     "articles.delete_programme",
+    "documents.delete_document",
     "districts.change_district",
     "districts.add_districtalias",
     "districts.change_districtalias",
     "districts.delete_districtalias",
     "districts.view_districtalias",
+    "images.delete_image",
 ]
 GROUP_PERMISSIONS = {
     NEWSROOM_EDITORS: _NEWSROOM,

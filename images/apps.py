@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ImagesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "images"
+    verbose_name = "图片库"

@@ -1,0 +1,80 @@
+"""Library images on pages.
+
+    {% load images %}
+    {% picture image "card" sizes="(min-width: 1024px) 640px, 100vw" %}
+    {% picture image "full" lazy=False %}            {# above the fold #}
+    <meta property="og:image" content="{% og_image_url image %}">
+
+Presets (images.renditions.PRESETS): full, card, cover, square, og. The
+renditions are fetched with one query per image, or none when the view has
+called `renditions_for(images, …)` for the whole list.
+"""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+
+from ..renditions import FORMATS, OG_SPEC, PRESETS, rendition, renditions_for
+
+register = template.Library()
+
+_MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+
+
+def _by_width(renditions):
+    """Renditions by width, once each: a small original makes w1024 and w1600
+    the same picture, and a srcset must not list it twice."""
+    seen = {}
+    for item in renditions:
+        seen.setdefault(item.width, item)
+    return [seen[width] for width in sorted(seen)]
+
+
+def _srcset(renditions):
+    return ", ".join(f"{item.url} {item.width}w" for item in renditions)
+
+
+@register.simple_tag
+def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=None):
+    """A <picture> of `image` in every format, for browsers to choose from.
+
+    `alt` overrides the image's alt text for this one use; a decorative image
+    gets alt="" so screen readers skip it."""
+    if image is None:
+        return ""
+    specs = PRESETS[preset].specs
+    renditions_for([image], specs, FORMATS)
+    by_format = {fmt: _by_width([rendition(image, spec, fmt) for spec in specs]) for fmt in FORMATS}
+    jpegs = by_format["jpeg"]
+    fallback_width = PRESETS[preset].fallback_width
+    fallback = next((r for r in reversed(jpegs) if r.width <= fallback_width), jpegs[0])
+    if alt is None:
+        alt = "" if image.decorative else image.alt_text
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        ((_MIME[fmt], _srcset(by_format[fmt]), sizes) for fmt in FORMATS if fmt != "jpeg"),
+    )
+    return format_html(
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}'
+        ' decoding="async"{}></picture>',
+        sources,
+        fallback.url,
+        _srcset(jpegs),
+        sizes,
+        fallback.width,
+        fallback.height,
+        alt,
+        format_html(' loading="{}"', "lazy" if lazy else "eager"),
+        format_html(' class="{}"', css_class) if css_class else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def og_image_url(context, image):
+    """The absolute URL of `image`'s share picture (1200×630 JPEG), for
+    og:image; empty without an image."""
+    if image is None:
+        return ""
+    url = rendition(image, OG_SPEC, "jpeg").url
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
