@@ -1,6 +1,9 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 from core import content_audit
+from documents import usage as document_usage
+from images import usage as image_usage
 
 
 class ArticlesConfig(AppConfig):
@@ -9,7 +12,28 @@ class ArticlesConfig(AppConfig):
     verbose_name = "稿件与专题"
 
     def ready(self):
+        lead_image_users = []
         for name in ("Article", "Campaign", "Programme"):
             model = self.get_model(name)
             content_audit.track_publication(model)
             content_audit.track_deletion(model)
+            lead_image_users.append(model)
+        image_usage.USAGE_FINDERS.append(_lead_image_finder(lead_image_users))
+        document_usage.register_usage_finder(_attachment_finder)
+
+
+def _lead_image_finder(models):
+    """Articles, programmes and campaigns that show an image as their 题图."""
+
+    def find(image):
+        return [obj for model in models for obj in model._default_manager.filter(lead_image=image)]
+
+    return find
+
+
+def _attachment_finder(document):
+    """Articles that list the document among their 附件, as (name, admin URL)."""
+    return [
+        (f"稿件：{article}", reverse("admin:articles_article_change", args=[article.pk]))
+        for article in document.articles.all()
+    ]

@@ -4,23 +4,27 @@ Feeds read no query parameters; the slug in a feed's path is checked by the
 URL pattern (see articles.query_forms for the rule on the other pages).
 """
 
+import copy
 import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
+from core.context_processors import absolute_url
 from core.seo import DESCRIPTION_LENGTH
 from districts.models import District
+from images.renditions import rendition
 
 from .models import Article
 from .tags import visible_tags
 
 FEED_LENGTH = 30
+ENCLOSURE_SPEC = "w1024"
 
 
 def plain_text(body_html):
@@ -51,6 +55,7 @@ class ArticleFeed(Feed):
         return (
             self.articles(obj)
             .exclude(published_at__isnull=True)
+            .select_related("lead_image")
             .prefetch_related("sections", "bylines", "tags", "corrections")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
@@ -83,6 +88,21 @@ class ArticleFeed(Feed):
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
+
+    def get_feed(self, obj, request):
+        # Enclosure URLs must be absolute and Django hands items no request; a
+        # copy per call carries it (the feed object itself is shared by threads).
+        this_call = copy.copy(self)
+        this_call.request = request
+        return Feed.get_feed(this_call, obj, request)
+
+    def item_enclosures(self, item):
+        # The 题图 travels with the item, as RSS readers show it.
+        if item.lead_image is None:
+            return []
+        picture = rendition(item.lead_image, ENCLOSURE_SPEC, "jpeg")
+        url = picture.url if "://" in picture.url else absolute_url(self.request, picture.url)
+        return [Enclosure(url, str(picture.file.size), "image/jpeg")]
 
     def item_guid(self, item):
         return f"article-{item.pk}"

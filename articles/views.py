@@ -14,6 +14,7 @@ from core.pagecache.views import FragmentDetailMixin
 from core.preview import PreviewMixin
 from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import District
+from images.renditions import share_image_url
 
 from .forms import ArticleListQuery
 from .models import Article, ArticleRedirect, ArticleSection, Programme
@@ -105,6 +106,7 @@ DETAIL_LOOKUPS = (
     "districts",
     Prefetch("programmes", queryset=Programme.objects.published().select_related("district")),
     "tags",
+    "attachments",
 )
 
 
@@ -120,7 +122,7 @@ class ArticleDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
     detail_lookups = DETAIL_LOOKUPS
 
     def get_queryset(self):
-        return Article.objects.published()
+        return Article.objects.published().select_related("lead_image")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -146,6 +148,7 @@ class ArticleDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
                 "description": article.summary or describe(body),
                 "keywords": [tag.name for tag in full.tags.all()],
                 "author": " ".join(byline.name for byline in full.authors),
+                "image": share_image_url(self.request, article.lead_image),
             }
 
         fields = self.cached_for_object("article-page-meta", described, context)

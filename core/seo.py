@@ -26,6 +26,8 @@ class PageMeta:
     pub_date: str = ""
     content_source: str = ""
     author: str = ""
+    # The share picture's absolute URL (og:image), when the page has one.
+    image: str = ""
 
     @property
     def full_title(self):

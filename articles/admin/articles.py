@@ -126,6 +126,8 @@ class ArticleAdminForm(PublishableAdminForm):
             "districts",
             "programmes",
             "tags",
+            "lead_image",
+            "attachments",
             "summary",
             "closing_slogan",
         ]
@@ -301,7 +303,7 @@ class ArticleAdmin(
     ordering = ["-published_at"]
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
-    autocomplete_fields = ["districts", "programmes", "campaign"]
+    autocomplete_fields = ["districts", "programmes", "campaign", "lead_image", "attachments"]
     readonly_fields = ["source_file", "last_edited_by", "created_at", "updated_at"]
     inlines = [ArticleSectionInline, BylineInline]
     actions = ["publish_selected", "unpublish_selected", "add_tag_to_selected"]
@@ -321,7 +323,18 @@ class ArticleAdmin(
         ),
         (
             "来源与归类",
-            {"fields": ["source", "dateline", "campaign", "districts", "programmes", "tags"]},
+            {
+                "fields": [
+                    "source",
+                    "dateline",
+                    "campaign",
+                    "districts",
+                    "programmes",
+                    "tags",
+                    "lead_image",
+                    "attachments",
+                ]
+            },
         ),
         ("摘要与结尾", {"fields": ["summary", "closing_slogan"]}),
         (

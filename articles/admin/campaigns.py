@@ -11,7 +11,8 @@ from ..models import Campaign, KeyFigure, Programme, ProgrammeEvent, ProgrammeIt
 class CampaignAdminForm(PublishableAdminForm):
     class Meta:
         model = Campaign
-        fields = ["title", "slug", "year", "slogan", "summary", "status", "report_article", "tags"]
+        fields = ["title", "slug", "year", "slogan", "summary", "lead_image", "status"]
+        fields += ["report_article", "tags"]
         widgets = {"tags": TagAutocompleteWidget}
 
 
@@ -24,7 +25,7 @@ class CampaignAdmin(ReviewAdminMixin, PublishableAdmin):
     list_display = ["title", "year", "slogan", "status_label", "report_article", "preview_link"]
     list_filter = ["year", "status"]
     search_fields = ["title", "slogan"]
-    autocomplete_fields = ["report_article"]
+    autocomplete_fields = ["report_article", "lead_image"]
     list_select_related = ["report_article"]
 
 
@@ -52,7 +53,8 @@ class ProgrammeEventInline(admin.TabularInline):
 class ProgrammeAdminForm(PublishableAdminForm):
     class Meta:
         model = Programme
-        fields = ["campaign", "district", "name", "slug", "headline", "summary", "position"]
+        fields = ["campaign", "district", "name", "slug", "headline", "summary", "lead_image"]
+        fields += ["position"]
         fields += ["status", "tags"]
         widgets = {"tags": TagAutocompleteWidget}
 
@@ -68,7 +70,7 @@ class ProgrammeAdmin(ReviewAdminMixin, DistrictScopedAdminMixin, PublishableAdmi
     list_filter = ["campaign", "district", "status", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "headline", "summary", "items__title"]
     list_select_related = ["district", "campaign"]
-    autocomplete_fields = ["campaign", "district"]
+    autocomplete_fields = ["campaign", "district", "lead_image"]
     inlines = [ProgrammeItemInline, KeyFigureInline, ProgrammeEventInline]
     show_facets = admin.ShowFacets.ALWAYS
 

@@ -12,6 +12,7 @@ from core.richtext import BODY_EXTENSIONS, paragraphs_from_html, sanitize_html
 from core.slugs import pinyin_slug, unique_slug
 from core.status import Status
 from districts.models import District
+from images.models import lead_image_field
 
 # Leaves room for a "-2" style suffix within the slug field's 100 characters.
 SLUG_BASE_LENGTH = 76
@@ -68,6 +69,7 @@ class Article(Publishable):
         help_text="正文开头的电头，如“杭州日报讯”“新华社杭州3月10日电”。",
     )
     summary = models.TextField("摘要", blank=True)
+    lead_image = lead_image_field()
     closing_slogan = models.TextField(
         "结尾口号", blank=True, help_text="正文之后单独成行的口号，如“奋斗百年路 启航新征程”。"
     )
@@ -86,6 +88,13 @@ class Article(Publishable):
         blank=True,
     )
     tags = tag_manager()
+    attachments = models.ManyToManyField(
+        "documents.Document",
+        verbose_name="附件",
+        related_name="articles",
+        blank=True,
+        help_text="从附件库中选择；页面上列出文件名、类型和大小。",
+    )
 
     import_key = models.CharField(
         "导入标识",

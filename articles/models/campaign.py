@@ -13,6 +13,7 @@ from core.models import tag_manager
 from core.publication import Publishable
 from core.slugs import unique_slug
 from districts.models import District
+from images.models import lead_image_field
 
 from .article import Article
 
@@ -23,6 +24,7 @@ class Campaign(Publishable):
     year = models.PositiveSmallIntegerField("年份")
     slogan = models.CharField("口号", max_length=100, blank=True)
     summary = models.TextField("导语", blank=True)
+    lead_image = lead_image_field()
     report_article = models.ForeignKey(
         Article,
         verbose_name="报道稿件",
@@ -70,6 +72,7 @@ class Programme(Publishable):
         "标题", max_length=200, help_text="如“以“五学五争”开展党史学习教育”。"
     )
     summary = models.TextField("概述", blank=True)
+    lead_image = lead_image_field()
     position = models.PositiveIntegerField("在专题中的顺序", default=0)
     tags = tag_manager()
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

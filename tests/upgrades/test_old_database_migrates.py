@@ -63,8 +63,15 @@ NEW_MODELS = {
     ("editorial", "submission"),
     ("editorial", "notification"),
     ("proofreading", "term"),
+    ("images", "image"),
+    ("images", "rendition"),
+    ("documents", "document"),
 }
-NEW_TABLES = {f"{app_label}_{model}" for app_label, model in NEW_MODELS}
+NEW_TABLES = {f"{app_label}_{model}" for app_label, model in NEW_MODELS} | {
+    "images_image_districts",
+    "documents_document_districts",
+    "articles_article_attachments",
+}
 # The only rows a migration may add elsewhere besides django_migrations: the new
 # campaign publishing permission, the new models' permissions, and the groups'
 # grants of them (website.roles, post_migrate).

@@ -1,0 +1,79 @@
+"""题图: an article's lead image on its page, as its share picture, in feeds,
+and protected from deletion while it is used."""
+
+import pytest
+from django.db.models import ProtectedError
+from django.urls import reverse
+
+from articles.models import Article
+from images.usage import usage
+from tests.images.conftest import make_image, picture_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pictured(content):
+    article = Article.objects.get(title__startswith="上城江干滨江")
+    image = make_image(
+        picture_bytes(size=(1600, 900)),
+        title="动员部署会现场",
+        alt_text="上城区党史学习教育动员部署会现场",
+        caption="上城区党史学习教育动员部署会现场。",
+        credit="王小明",
+    )
+    article.lead_image = image
+    article.save()
+    return article, image
+
+
+def test_the_article_page_shows_its_lead_image_with_caption_and_credit(client, pictured):
+    article, _ = pictured
+    page = client.get(article.get_absolute_url()).content.decode()
+    figure = page[page.index('<figure class="lead-image">') :]
+    figure = figure[: figure.index("</figure>")]
+    assert "<picture>" in figure and 'type="image/webp"' in figure
+    assert 'alt="上城区党史学习教育动员部署会现场"' in figure
+    assert 'width="' in figure and 'height="' in figure and 'loading="eager"' in figure
+    assert "王小明 摄" in figure and "动员部署会现场" in figure
+    assert '<meta property="og:image" content="http://testserver/media/' in page
+
+
+def test_the_lead_image_adds_no_query_per_page_view(
+    client, pictured, django_assert_max_num_queries
+):
+    article, _ = pictured
+    client.get(article.get_absolute_url())  # renditions made, fragments warm
+    from core.pagecache import store
+
+    store.reset()
+    with django_assert_max_num_queries(12):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_feeds_carry_the_lead_image_as_an_enclosure(client, pictured):
+    rss = client.get(reverse("feeds:articles_rss")).content.decode()
+    enclosure = rss[rss.index("<enclosure ") :]
+    enclosure = enclosure[: enclosure.index("/>")]
+    assert 'url="http://testserver/media/' in enclosure and 'type="image/jpeg"' in enclosure
+
+
+def test_an_image_in_use_cannot_be_deleted(pictured):
+    article, image = pictured
+    assert usage(image) == [article]
+    with pytest.raises(ProtectedError):
+        image.delete()
+
+
+def test_a_new_caption_reaches_cached_pages_at_once(transactional_db, client, pictured):
+    """(Committed rows: pages built inside a test's transaction are never stored.)"""
+    article, image = pictured
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    image.caption = "改过的图片说明。"
+    image.save()
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss" and "改过的图片说明" in fresh.content.decode()
+    # Renditions made on first use are not content: they leave the cache warm.
+    assert client.get(url)["X-Page-Cache"] == "hit"
