@@ -52,23 +52,30 @@ def signals_are_paused():
     return getattr(_state, "paused", False)
 
 
-TEXT_FIELDS = ("body", "title_words", "body_words")
+# SearchDocument's words and text; kinds without attachments leave them empty.
+TEXT_FIELDS = ("body", "title_words", "body_words", "attachment_words")
 
-# Title words weigh more than body words; `simple` keeps the words as they are.
+# Title words weigh more than body words, and body words more than the words of
+# attachments; `simple` keeps the words as they are.
 VECTOR_SQL = (
     "setweight(to_tsvector('simple', {title}), 'A')"
     " || setweight(to_tsvector('simple', {body}), 'B')"
+    " || setweight(to_tsvector('simple', {attachments}), 'D')"
+)
+_DOCUMENT_VECTOR = VECTOR_SQL.format(
+    title="d.title_words", body="d.body_words", attachments="d.attachment_words"
 )
 POSTGRES_VECTOR_SQL = f"""
     UPDATE articles_searchentry AS e
-    SET search_vector = {VECTOR_SQL.format(title="d.title_words", body="d.body_words")}
+    SET search_vector = {_DOCUMENT_VECTOR}
     FROM articles_searchdocument AS d
     WHERE d.entry_id = e.id
 """
 
 
 def _split(values):
-    text = {name: values.pop(name) for name in TEXT_FIELDS}
+    text = {name: values.pop(name, "") for name in TEXT_FIELDS}
+    text["attachments"] = values.pop("attachments", None) or []
     return values, text
 
 
@@ -86,8 +93,8 @@ def _vector(text):
     scan past until VACUUM."""
     if connection.vendor != "postgresql":
         return None
-    sql = VECTOR_SQL.format(title="%s::text", body="%s::text")
-    return RawSQL(sql, [text["title_words"], text["body_words"]])
+    sql = VECTOR_SQL.format(title="%s::text", body="%s::text", attachments="%s::text")
+    return RawSQL(sql, [text["title_words"], text["body_words"], text["attachment_words"]])
 
 
 def index_object(obj, new=False, parts=None):

@@ -4,9 +4,17 @@ Each entry builder returns the values of one SearchEntry and its document.
 Items without a schedule of their own (programmes, districts) enter the index
 with their creation time as publication time, so one visibility rule
 (core.publication) covers every entry.
+
+An article's attachments (附件) enter its entry with the lowest weight: their
+titles and the start of their extracted text, bounded so that a 900-page PDF
+cannot bloat the index, kept apart so a result can say which one matched.
 """
 
+import re
 from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.db.models.functions import Left
 
 from articles.models import (
     Article,
@@ -19,21 +27,41 @@ from articles.models import (
 from core.richtext import paragraphs_from_html
 from core.status import Status
 from districts.models import District, DistrictAlias
+from documents.models import Document
 
 from .registry import SearchableKind, register
 from .segment import add_user_words, index_text
+
+# Of each attachment, the first ATTACHMENT_CHARS characters of its text are
+# indexed, and of all an article's attachments together at most
+# ATTACHMENTS_TOTAL_CHARS (PostgreSQL refuses a tsvector over 1 MB).
+ATTACHMENT_CHARS = 20_000
+ATTACHMENTS_TOTAL_CHARS = 100_000
+
+# PDF text breaks lines inside words (党史学\n习教育): whitespace between two
+# Chinese characters is dropped before the text is segmented and shown.
+_BROKEN_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def attachments_queryset():
+    """Attachments as the index reads them: the start of their text only."""
+    return Document.objects.only("pk", "title", "kind").annotate(
+        search_text=Left("extracted_text", ATTACHMENT_CHARS)
+    )
 
 
 @dataclass
 class ArticleParts:
     """What the index reads of an article besides its own fields. A bulk writer
     (the importer) that holds them already passes them in; otherwise they are
-    read from the database (or from prefetched relations)."""
+    read from the database (or from prefetched relations). Attachments left at
+    None are read from the database."""
 
     sections: list  # [(district label, heading, [paragraph, …])]
     byline_names: list
     districts: list
     tags: list
+    attachments: list | None = None  # Documents, from attachments_queryset()
 
     @classmethod
     def of(cls, article):
@@ -45,7 +73,34 @@ class ArticleParts:
             byline_names=[byline.name for byline in article.bylines.all()],
             districts=list(article.districts.all()),
             tags=list(article.tags.all()),
+            attachments=_attachments_of(article),
         )
+
+
+def _attachments_of(article):
+    cache = getattr(article, "_prefetched_objects_cache", {})
+    if "attachments" in cache:
+        return list(cache["attachments"])
+    return list(attachments_queryset().filter(articles=article))
+
+
+def attachment_texts(documents):
+    """[{"id", "title", "kind", "text"}] of the attachments readers may open,
+    their text bounded (see ATTACHMENT_CHARS): what the index stores to match
+    and to show which attachment a result was found by."""
+    texts, room = [], ATTACHMENTS_TOTAL_CHARS
+    for document in documents:
+        if not document.is_public:
+            continue
+        text = getattr(document, "search_text", None)
+        if text is None:
+            text = document.extracted_text
+        text = _BROKEN_CJK.sub("", text or "")[: min(ATTACHMENT_CHARS, max(room, 0))]
+        room -= len(text)
+        texts.append(
+            {"id": document.pk, "title": document.title, "kind": document.kind, "text": text}
+        )
+    return texts
 
 
 def _slugs(items):
@@ -69,11 +124,18 @@ def article_entry(article, parts=None):
             *parts.byline_names,
         ]
     )
+    attachments = attachment_texts(
+        parts.attachments if parts.attachments is not None else _attachments_of(article)
+    )
     return {
         "title": article.title[:300],
         "body": body,
         "title_words": index_text(article.title),
         "body_words": index_text(body + "\n" + extra),
+        "attachment_words": index_text(
+            "\n".join(f"{a['title']}\n{a['text']}" for a in attachments)
+        ),
+        "attachments": attachments,
         "status": article.status,
         "published_at": article.published_at,
         "expires_at": article.expires_at,
@@ -138,12 +200,21 @@ ARTICLE = register(
         boost=1.0,
         entry=article_entry,
         indexing_queryset=lambda: Article.objects.prefetch_related(
-            "sections", "bylines", "tags", "districts"
+            "sections",
+            "bylines",
+            "tags",
+            "districts",
+            Prefetch("attachments", queryset=attachments_queryset()),
         ),
         results_queryset=lambda: Article.objects.prefetch_related("districts"),
         district_names=lambda article: [d.name for d in article.districts.all()],
         parts=((ArticleSection, "article"),),
-        relations=(Article.districts.through, Article.programmes.through),
+        relations=(
+            Article.districts.through,
+            Article.programmes.through,
+            Article.attachments.through,
+        ),
+        sources=((Document, "attachments"),),
     )
 )
 PROGRAMME = register(

@@ -58,7 +58,9 @@ class SearchEntry(models.Model):
 
 class SearchDocument(models.Model):
     """The text of a search entry: plain text for snippets and the segmented
-    words (space-separated) that the databases index."""
+    words (space-separated) that the databases index, in three weights: title,
+    body, attachments (an article's 附件, whose bounded text is kept too, so a
+    result can show which attachment matched)."""
 
     entry = models.OneToOneField(
         SearchEntry, primary_key=True, on_delete=models.CASCADE, related_name="document"
@@ -66,6 +68,9 @@ class SearchDocument(models.Model):
     body = models.TextField("正文", blank=True)
     title_words = models.TextField("标题分词", blank=True)
     body_words = models.TextField("正文分词", blank=True)
+    attachment_words = models.TextField("附件分词", blank=True)
+    # [{"id", "title", "kind", "text"}], see search.kinds.attachment_texts.
+    attachments = models.JSONField("附件文字", default=list, blank=True)
 
     class Meta:
         db_table = "articles_searchdocument"

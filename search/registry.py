@@ -28,8 +28,13 @@ class SearchableKind:
     # Rows that belong to an item: saving or deleting one re-indexes the item.
     # (model, attribute naming the item)
     parts: tuple = ()
-    # Many-to-many links whose changes re-index the item.
+    # Many-to-many links whose changes re-index the item (from either side:
+    # document.articles.add(article) re-indexes the article too).
     relations: tuple = ()
+    # Rows of other models that the entry reads through a relation: saving or
+    # deleting one re-indexes the items linked to it.
+    # (model, lookup from the item to that model), e.g. (Document, "attachments")
+    sources: tuple = ()
     # Names the word segmenter must keep whole (上城区, not 上 / 城区).
     user_words: tuple = ()
     # The admin's search box for this model uses the index.

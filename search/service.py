@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from core.publication import visibility
 from core.richtext import typeset_html
+from documents.models import Document
 
 from . import backends
 from .indexing import ensure_user_words
@@ -24,6 +25,17 @@ ADMIN_LIMIT = 10_000
 
 
 @dataclass
+class AttachmentMatch:
+    """The attachment (附件) a result was found by, or also found by."""
+
+    title: str
+    url: str
+    title_html: str
+    snippet: str  # plain text
+    snippet_html: str
+
+
+@dataclass
 class SearchHit:
     kind: str
     obj: object
@@ -31,6 +43,7 @@ class SearchHit:
     snippet_html: str
     date: object
     score: float
+    attachment: AttachmentMatch | None = None
 
     @property
     def url(self):
@@ -161,7 +174,12 @@ def _hits(rows, query):
     # Not the vector nor the words: several KB a row that a result never shows.
     entries = (
         SearchEntry.objects.select_related("document")
-        .defer("search_vector", "document__title_words", "document__body_words")
+        .defer(
+            "search_vector",
+            "document__title_words",
+            "document__body_words",
+            "document__attachment_words",
+        )
         .in_bulk([pk for pk, _ in rows])
     )
     wanted = {}
@@ -184,9 +202,39 @@ def _hits(rows, query):
                 snippet_html=snippet(entry.document.body, terms),
                 date=entry.sort_date,
                 score=score,
+                attachment=attachment_match(entry.document.attachments, terms),
             )
         )
     return hits
+
+
+def attachment_match(attachments, terms):
+    """Of an entry's attachments, the one whose title and text hold the most of
+    the query's terms (the first of those), with a passage around the first
+    match; None when no attachment holds any."""
+    pattern = _pattern(terms)
+    if pattern is None or not attachments:
+        return None
+    best, best_count = None, 0
+    for attachment in attachments:
+        found = {
+            match.group(0).lower()
+            for field in ("title", "text")
+            for match in pattern.finditer(attachment[field])
+        }
+        if len(found) > best_count:
+            best, best_count = attachment, len(found)
+    if best is None:
+        return None
+    document = Document(pk=best["id"], title=best["title"], kind=best["kind"])
+    text = _passage(best["text"], pattern)
+    return AttachmentMatch(
+        title=best["title"],
+        url=document.get_absolute_url(),
+        title_html=typeset(highlight(best["title"], terms)),
+        snippet=text,
+        snippet_html=snippet(best["text"], terms),
+    )
 
 
 def _pattern(terms):
@@ -209,15 +257,25 @@ def highlight(text, terms):
     return mark_safe("".join(out))
 
 
-def snippet(text, terms):
-    """A short passage around the first match, highlighted."""
+def _bounds(text, pattern):
+    """(passage, prefix, suffix) of the short passage around the first match."""
     text = " ".join(text.split())
-    pattern = _pattern(terms)
     match = pattern.search(text) if pattern else None
     start = max(0, match.start() - SNIPPET_BEFORE) if match else 0
     passage = text[start : start + SNIPPET_LENGTH]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + SNIPPET_LENGTH < len(text) else ""
+    return passage, prefix, suffix
+
+
+def _passage(text, pattern):
+    passage, prefix, suffix = _bounds(text, pattern)
+    return f"{prefix}{passage}{suffix}"
+
+
+def snippet(text, terms):
+    """A short passage around the first match, highlighted."""
+    passage, prefix, suffix = _bounds(text, _pattern(terms))
     return typeset(f"{prefix}{highlight(passage, terms)}{suffix}")
 
 

@@ -109,12 +109,25 @@ def search_json(request):
                     "snippet_html": str(hit.snippet_html),
                     "date": hit.date.isoformat() if hit.date else None,
                     "districts": hit.district_names,
+                    "attachment": _attachment_json(request, hit.attachment),
                 }
                 for hit in results.hits
             ],
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _attachment_json(request, match):
+    """The attachment a result was found by, or None."""
+    if match is None:
+        return None
+    return {
+        "title": match.title,
+        "url": request.build_absolute_uri(match.url),
+        "snippet": match.snippet,
+        "snippet_html": str(match.snippet_html),
+    }
 
 
 def _json_error(message, status):
