@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from core.context_processors import absolute_url
 from core.seo import DESCRIPTION_LENGTH
 from districts.models import District
-from images.renditions import rendition
+from images.renditions import rendition, renditions_for
 
 from .models import Article
 from .tags import visible_tags
@@ -52,13 +52,16 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return (
+        items = list(
             self.articles(obj)
             .exclude(published_at__isnull=True)
             .select_related("lead_image")
             .prefetch_related("sections", "bylines", "tags", "corrections")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
+        # Every item's enclosure picture in one query, not one per item.
+        renditions_for([item.lead_image for item in items], [ENCLOSURE_SPEC], ["jpeg"])
+        return items
 
     def item_title(self, item):
         return item.title

@@ -212,11 +212,11 @@ def renditions_for(images, specs, formats=FORMATS, create=True):
     so `rendition()` and the picture tag need no further query for them."""
     wanted = [(spec, fmt) for spec in specs for fmt in formats]
     images = [image for image in images if image is not None]
-    to_fetch = {
-        image.pk: image
-        for image in images
-        if any(key not in getattr(image, "_renditions", {}) for key in wanted)
-    }
+    # Several rows of a list may show the same image, each its own instance.
+    to_fetch = {}
+    for image in images:
+        if any(key not in getattr(image, "_renditions", {}) for key in wanted):
+            to_fetch.setdefault(image.pk, []).append(image)
     if to_fetch:
         rows = Rendition.objects.filter(
             image__in=list(to_fetch), spec__in=list(specs), format__in=list(formats)
@@ -224,8 +224,9 @@ def renditions_for(images, specs, formats=FORMATS, create=True):
         by_image = {}
         for row in rows:
             by_image.setdefault(row.image_id, []).append(row)
-        for pk, image in to_fetch.items():
-            _remember(image, by_image.get(pk, []))
+        for pk, instances in to_fetch.items():
+            for image in instances:
+                _remember(image, by_image.get(pk, []))
     found = {}
     for image in images:
         cache = image.__dict__.get("_renditions", {})

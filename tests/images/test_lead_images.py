@@ -77,3 +77,27 @@ def test_a_new_caption_reaches_cached_pages_at_once(transactional_db, client, pi
     assert fresh["X-Page-Cache"] == "miss" and "改过的图片说明" in fresh.content.decode()
     # Renditions made on first use are not content: they leave the cache warm.
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_feeds_cost_the_same_queries_however_many_items_have_pictures(
+    client, pictured, settings, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    url = reverse("feeds:articles_rss")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one_picture:
+        client.get(url)
+    budget = len(one_picture)  # read now: the next request clears the query log
+    from tests.factories import make_article
+
+    for n in range(5):
+        make_article(
+            title=f"有题图的稿件{n}", lead_image=make_image(picture_bytes(size=(800, 600)))
+        )
+    client.get(url)  # the new renditions are made once
+    with django_assert_max_num_queries(budget):
+        rss = client.get(url).content.decode()
+    assert rss.count("<enclosure ") == 6
