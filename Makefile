@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format bench-http clean
+.PHONY: install run serve test lint format bench-http bench-media clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ format: install
 # and its own Redis, each page against a bare Django view (bench/http_bench.py).
 bench-http: install
 	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
+
+# The image library: upload + renditions time and bytes per photo, AVIF, and
+# the SQL queries of pages as photos are added (bench/media.py).
+bench-media: install
+	$(BIN)/python bench/media.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
