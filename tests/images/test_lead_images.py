@@ -101,3 +101,29 @@ def test_feeds_cost_the_same_queries_however_many_items_have_pictures(
     with django_assert_max_num_queries(budget):
         rss = client.get(url).content.decode()
     assert rss.count("<enclosure ") == 6
+
+
+def test_list_cards_show_pictures_without_a_query_per_card(
+    client, content, settings, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_article
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    articles = [make_article(title=f"卡片稿件{n}", tags=["卡片"]) for n in range(6)]
+    url = articles[0].tags.get().get_absolute_url()
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url)
+    budget = len(plain) + 2  # the pictures and their renditions, once for the list
+    shared = make_image(picture_bytes(size=(800, 600)))
+    for n, article in enumerate(articles):
+        article.lead_image = shared if n % 2 else make_image(picture_bytes(size=(800, 600)))
+        article.save()
+    client.get(url)  # renditions made on first use
+    with django_assert_max_num_queries(budget):
+        page = client.get(url).content.decode()
+    assert page.count('class="card has-picture"') == 6
+    assert page.count("<picture>") == 6 and 'alt=""' in page
