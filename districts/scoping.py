@@ -41,6 +41,21 @@ def own_district_ids(user):
     return user._own_district_ids
 
 
+def district_choice_error(user, chosen, before=(), what="内容"):
+    """Why a district editor may not file `what` (稿件, 图片 …) under the districts
+    `chosen`, or None: only their own districts may be added (links it already
+    had, `before`, are kept), and it must stay in at least one of them."""
+    if sees_all_districts(user):
+        return None
+    own = own_district_ids(user)
+    elsewhere = [d.name for d in chosen if d.pk not in own and d.pk not in before]
+    if elsewhere:
+        return f"您不能把{what}归入其他城区：{'、'.join(elsewhere)}。"
+    if not any(d.pk in own for d in chosen):
+        return "请至少选择一个您负责的城区。"
+    return None
+
+
 def limit_to_own_districts(queryset, user, link="district"):
     """`queryset` cut to what `user` may touch. `link` names the field that ties
     the content to districts: a foreign key ("district", programmes) or a

@@ -2,7 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from districts.scoping import DistrictScopedAdminMixin, own_district_ids, sees_all_districts
+from districts.scoping import (
+    DistrictScopedAdminMixin,
+    district_choice_error,
+    sees_all_districts,
+)
 
 from .kinds import EXTENSIONS
 from .models import Document
@@ -61,16 +65,12 @@ class DocumentAdminForm(forms.ModelForm):
         user = self.request.user if self.request else None
         if user is None or sees_all_districts(user) or "districts" not in cleaned:
             return
-        own = own_district_ids(user)
         before = (
             set(self.instance.districts.values_list("pk", flat=True)) if self.instance.pk else set()
         )
-        chosen = cleaned["districts"]
-        elsewhere = [d.name for d in chosen if d.pk not in own and d.pk not in before]
-        if elsewhere:
-            self.add_error("districts", f"您不能把附件归入其他城区：{'、'.join(elsewhere)}。")
-        elif not any(d.pk in own for d in chosen):
-            self.add_error("districts", "请至少选择一个您负责的城区。")
+        error = district_choice_error(user, cleaned["districts"], before, "附件")
+        if error:
+            self.add_error("districts", error)
 
 
 @admin.register(Document)

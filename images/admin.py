@@ -12,7 +12,12 @@ from django.utils.html import format_html
 
 from core.admin.widgets import TagAutocompleteWidget
 from districts.models import District
-from districts.scoping import DistrictScopedAdminMixin, own_district_ids, sees_all_districts
+from districts.scoping import (
+    DistrictScopedAdminMixin,
+    district_choice_error,
+    own_district_ids,
+    sees_all_districts,
+)
 
 from .models import Image, Rendition
 from .renditions import ADMIN_THUMBNAIL_SPEC, forget_crops, make_standard_renditions, rendition
@@ -22,20 +27,6 @@ from .validation import clean_upload, max_bytes
 
 def _title_from(upload):
     return PurePath(upload.name).stem[:200] or "未命名图片"
-
-
-def _check_district_choice(user, chosen, before=()):
-    """Errors for a district editor's choice of districts: only their own may
-    be added, and the image must stay in at least one of them."""
-    if sees_all_districts(user):
-        return None
-    own = own_district_ids(user)
-    elsewhere = [d.name for d in chosen if d.pk not in own and d.pk not in before]
-    if elsewhere:
-        return f"您不能把图片归入其他城区：{'、'.join(elsewhere)}。"
-    if not any(d.pk in own for d in chosen):
-        return "请至少选择一个您负责的城区。"
-    return None
 
 
 def _limit_district_choices(field, user, instance=None):
@@ -105,7 +96,7 @@ class ImageAdminForm(forms.ModelForm):
                 cleaned[name] = round(cleaned[name], 3)
         if self.request is not None and "districts" in cleaned:
             before = {d.pk for d in self.instance.districts.all()} if self.instance.pk else set()
-            error = _check_district_choice(self.request.user, cleaned["districts"], before)
+            error = district_choice_error(self.request.user, cleaned["districts"], before, "图片")
             if error:
                 self.add_error("districts", error)
         return cleaned
@@ -156,7 +147,7 @@ class BulkUploadForm(forms.Form):
 
     def clean_districts(self):
         chosen = self.cleaned_data["districts"]
-        error = _check_district_choice(self.request.user, chosen)
+        error = district_choice_error(self.request.user, chosen, what="图片")
         if error:
             raise ValidationError(error)
         return chosen

@@ -9,7 +9,12 @@ from core.admin.publishable import PublishableAdmin, PublishableAdminForm, first
 from core.admin.widgets import TagAutocompleteWidget
 from core.status import Status
 from core.tagging import parse_tags
-from districts.scoping import DistrictScopedAdminMixin, own_district_ids, sees_all_districts
+from districts.scoping import (
+    DistrictScopedAdminMixin,
+    district_choice_error,
+    own_district_ids,
+    sees_all_districts,
+)
 from editorial.admin import ReviewAdminMixin
 from proofreading.checker import blocking, proofreader_for
 
@@ -243,16 +248,12 @@ class ArticleAdminForm(PublishableAdminForm):
         user = self.request.user if self.request else None
         if user is None or sees_all_districts(user) or "districts" not in cleaned:
             return
-        own = own_district_ids(user)
         before = (
             set(self.instance.districts.values_list("pk", flat=True)) if self.instance.pk else set()
         )
-        chosen = cleaned["districts"]
-        added_elsewhere = [d.name for d in chosen if d.pk not in own and d.pk not in before]
-        if added_elsewhere:
-            self.add_error("districts", f"您不能把稿件归入其他城区：{'、'.join(added_elsewhere)}。")
-        elif not any(d.pk in own for d in chosen):
-            self.add_error("districts", "请至少选择一个您负责的城区。")
+        error = district_choice_error(user, cleaned["districts"], before, "稿件")
+        if error:
+            self.add_error("districts", error)
 
 
 class TagActionForm(admin.helpers.ActionForm):
