@@ -19,21 +19,35 @@ class ArticlesConfig(AppConfig):
             content_audit.track_deletion(model)
             lead_image_users.append(model)
         image_usage.USAGE_FINDERS.append(_lead_image_finder(lead_image_users))
+        image_usage.USAGE_FINDERS.append(_body_image_finder)
         document_usage.register_usage_finder(_attachment_finder)
+
+
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def _lead_image_finder(models):
     """Articles, programmes and campaigns that show an image as their 题图."""
 
     def find(image):
-        return [obj for model in models for obj in model._default_manager.filter(lead_image=image)]
+        return [
+            (f"{model._meta.verbose_name}《{obj}》的题图", _change_url(obj))
+            for model in models
+            for obj in model._default_manager.filter(lead_image=image)
+        ]
 
     return find
 
 
+def _body_image_finder(image):
+    """Articles whose text shows the image (a figure in a section's body)."""
+    from .models import Article
+
+    articles = Article.objects.filter(sections__image_links__image=image).distinct()
+    return [(f"稿件《{article}》的正文", _change_url(article)) for article in articles]
+
+
 def _attachment_finder(document):
     """Articles that list the document among their 附件, as (name, admin URL)."""
-    return [
-        (f"稿件：{article}", reverse("admin:articles_article_change", args=[article.pk]))
-        for article in document.articles.all()
-    ]
+    return [(f"稿件：{article}", _change_url(article)) for article in document.articles.all()]

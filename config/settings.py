@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -198,6 +199,24 @@ USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
+
+# The article body editor's picture button (a library image as a figure; its
+# sanitizer share lives beside the body's allow-list in core.richtext).
+def _library_image_allowlist(config, shared_config):
+    # A callable, not a dotted path: django-prose-editor 0.28 imports the
+    # extension's name instead of the path it is given.
+    from core.richtext import process_library_image
+
+    process_library_image(config, shared_config)
+
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin-extra/library-image.js")],
+        "extensions": {"LibraryImage": _library_image_allowlist},
+    }
+]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -291,6 +310,8 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 
 # Imported article files larger than this are refused.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Word files (.docx) carry their photos, so their limit is larger.
+IMPORT_MAX_WORD_BYTES = int(os.environ.get("IMPORT_MAX_WORD_BYTES", str(50 * 1024 * 1024)))
 
 SITE_NAME = os.environ.get("SITE_NAME", "杭州党史学习教育专题")
 # The public address, for canonical URLs, feeds and the sitemap when pages are

@@ -5,6 +5,12 @@ links and lists. The same allow-list drives the editor's toolbar and nh3's
 server-side cleaning (django-prose-editor derives one from the other), so
 whatever reaches the database has no script, no event handler and no
 `javascript:` link, whoever typed it.
+
+Pictures are not markup but references: `<figure data-image="42"></figure>`
+names a library image by its number and nothing else (no src, no alt, no
+caption), so the page always shows the image's current renditions, alt text
+and caption. The image library renders them; it registers its renderer with
+`register_figure_renderer` because it sits above this module.
 """
 
 import re
@@ -12,6 +18,7 @@ from functools import cache
 from html import escape
 from html.parser import HTMLParser
 
+from django.urls import reverse_lazy
 from django_prose_editor.fields import create_sanitizer
 
 from .typography import fullwidth_punctuation
@@ -30,7 +37,29 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
+    # The picture dialog's addresses (images.picker), resolved when the editor is drawn.
+    "LibraryImage": {
+        "pickerUrl": reverse_lazy("admin:images_image_picker"),
+        "uploadUrl": reverse_lazy("admin:images_image_picker_upload"),
+    },
 }
+
+FIGURE_ATTRIBUTE = "data-image"
+_FIGURE = re.compile(r'<figure data-image="(\d{1,18})"></figure>')
+
+
+def process_library_image(config, shared_config):
+    """The sanitizer's share of the LibraryImage editor extension: a figure
+    with one attribute, a picture's number; anything else in it is dropped."""
+    shared_config["tags"].add("figure")
+    shared_config["attributes"].setdefault("figure", set()).add(FIGURE_ATTRIBUTE)
+    shared_config["attribute_filter"] = _only_numeric_figure_references
+
+
+def _only_numeric_figure_references(tag, attribute, value):
+    if tag == "figure" and attribute == FIGURE_ATTRIBUTE:
+        return value if value.isascii() and value.isdigit() and len(value) <= 18 else None
+    return value
 
 
 @cache
@@ -40,8 +69,60 @@ def _sanitizer():
 
 
 def sanitize_html(html):
-    """Clean `html` down to what the body editor can produce."""
-    return _sanitizer()(html or "")
+    """Clean `html` down to what the body editor can produce. A figure left
+    without a valid picture number (or with content) is dropped whole."""
+    cleaned = _sanitizer()(html or "")
+    if "<figure" not in cleaned:
+        return cleaned
+    # Cleaned again: cutting a figure out may leave markup to tidy.
+    return _sanitizer()(_STRAY_FIGURE.sub("", cleaned))
+
+
+# A figure is only ever an empty reference; after cleaning, any other figure
+# (no number, or text inside) is something the editor cannot make.
+_STRAY_FIGURE = re.compile(r"<figure(?! data-image=\"\d+\"></figure>)[^>]*>.*?</figure>", re.S)
+
+
+def figure_ids(html):
+    """The picture numbers a body refers to, in order, each once."""
+    return list(dict.fromkeys(int(number) for number in _FIGURE.findall(html or "")))
+
+
+def figure_html(image_id):
+    """How a body refers to picture `image_id`."""
+    return f'<figure {FIGURE_ATTRIBUTE}="{int(image_id)}"></figure>'
+
+
+_figure_renderers = []
+
+
+def register_figure_renderer(renderer):
+    """`renderer(ids)` returns {id: HTML} for the pictures that exist; called
+    once per batch of bodies, so pictures cost no query each."""
+    _figure_renderers[:] = [renderer]
+
+
+def render_figures(ids):
+    """{id: HTML} for the pictures `ids`, empty when no renderer is registered."""
+    if not ids or not _figure_renderers:
+        return {}
+    return _figure_renderers[0](list(ids))
+
+
+def figures_of(bodies):
+    """{id: HTML} for the pictures of all `bodies`, fetched at once."""
+    return render_figures(dict.fromkeys(pk for body in bodies for pk in figure_ids(body)))
+
+
+def embed_figures(html, rendered=None):
+    """Replace each figure reference in cleaned `html` by its picture; a
+    reference to a picture that no longer exists shows nothing. `rendered` is
+    a {id: HTML} already fetched for several bodies at once."""
+    if "<figure" not in html:
+        return html
+    if rendered is None:
+        rendered = render_figures(figure_ids(html))
+    return _FIGURE.sub(lambda match: rendered.get(int(match.group(1)), ""), html)
 
 
 _BLOCKS = {"p", "li", "blockquote", "h3", "h4", "h5", "h6", "div"}

@@ -1,3 +1,4 @@
+from functools import partial
 from pathlib import PurePath
 
 from django import forms
@@ -8,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from core.admin.widgets import TagAutocompleteWidget
 from districts.models import District
@@ -19,9 +20,10 @@ from districts.scoping import (
     sees_all_districts,
 )
 
+from . import picker
 from .models import Image, Rendition
-from .search_hooks import search
 from .renditions import ADMIN_THUMBNAIL_SPEC, forget_crops, make_standard_renditions, rendition
+from .search_hooks import search
 from .usage import usage
 from .validation import clean_upload, max_bytes
 
@@ -300,7 +302,10 @@ class ImageAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="使用情况")
     def used_in(self, image):
         places = usage(image) if image is not None and image.pk else []
-        return f"用于 {len(places)} 处：" + "、".join(map(str, places)) if places else "未被使用"
+        if not places:
+            return "未被使用"
+        links = format_html_join("、", '<a href="{}">{}</a>', ((url, name) for name, url in places))
+        return format_html("用于 {} 处：{}", len(places), links)
 
     def save_model(self, request, obj, form, change):
         new_file = form.clean_image is not None
@@ -332,7 +337,7 @@ class ImageAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         protected = list(protected)
         for image in objs:
-            protected.extend(f"{image}：用于 {place}" for place in usage(image))
+            protected.extend(f"{image}：用于{place}" for place, _url in usage(image))
         return deleted, counts, perms_needed, protected
 
     def get_urls(self):
@@ -341,6 +346,16 @@ class ImageAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
                 "bulk-upload/",
                 self.admin_site.admin_view(self.bulk_upload_view),
                 name="images_image_bulk_upload",
+            ),
+            path(
+                "picker/",
+                self.admin_site.admin_view(partial(picker.choose, model_admin=self)),
+                name="images_image_picker",
+            ),
+            path(
+                "picker/upload/",
+                self.admin_site.admin_view(partial(picker.upload, model_admin=self)),
+                name="images_image_picker_upload",
             ),
             *super().get_urls(),
         ]

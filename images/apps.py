@@ -5,3 +5,10 @@ class ImagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "images"
     verbose_name = "图片库"
+
+    def ready(self):
+        from core.richtext import register_figure_renderer
+
+        from .body_figures import render_figures
+
+        register_figure_renderer(render_figures)

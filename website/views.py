@@ -16,6 +16,7 @@ from articles.tags import tags_with_article_counts
 from core.context_processors import absolute_url
 from core.pagecache.views import FragmentDetailMixin
 from core.preview import PreviewMixin
+from core.richtext import figures_of
 from core.seo import PageMeta, PageMetaMixin, article_page_meta, describe
 from districts.models import District
 from districts.scoping import ALL_DISTRICTS_PERMISSION
@@ -164,6 +165,11 @@ class ReportParts:
         districts = [s.district for s in sections if s.district]
         prefetch_related_objects([*districts, *(p.district for p in self.programmes)], "successors")
         return sections
+
+    @cached_property
+    def body_figures(self):
+        """The pictures in the article's sections, for both cached parts of the page."""
+        return figures_of(section.body for section in self.sections)
 
     @cached_property
     def _layout(self):

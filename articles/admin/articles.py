@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from audit.log import Action, record
 from core.admin.publishable import PublishableAdmin, PublishableAdminForm, first_published
 from core.admin.widgets import TagAutocompleteWidget
+from core.richtext import figure_ids
 from core.status import Status
 from core.tagging import parse_tags
 from districts.scoping import (
@@ -16,6 +17,7 @@ from districts.scoping import (
     sees_all_districts,
 )
 from editorial.admin import ReviewAdminMixin
+from images.models import Image
 from proofreading.checker import blocking, proofreader_for
 
 from ..models import Article, ArticleRedirect, ArticleSection, Byline, Correction
@@ -38,6 +40,17 @@ class SectionForm(forms.ModelForm):
         ):
             raise forms.ValidationError(f"您不能把段落归入其他城区：{district.name}。")
         return district
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        wanted = figure_ids(body)
+        if wanted:
+            found = set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            if missing := [str(pk) for pk in wanted if pk not in found]:
+                raise forms.ValidationError(
+                    f"正文中的图片（编号 {'、'.join(missing)}）已不在图片库中，请删除后重新插入。"
+                )
+        return body
 
 
 class SectionFormSet(forms.BaseInlineFormSet):
@@ -282,7 +295,13 @@ class ArticleAdmin(
     list_display_links = ["title"]
 
     class Media:
-        css = {"all": ["admin-extra/changelist.css", "admin-extra/proofreading.css"]}
+        css = {
+            "all": [
+                "admin-extra/changelist.css",
+                "admin-extra/proofreading.css",
+                "admin-extra/library-image.css",
+            ]
+        }
 
     list_filter = [
         "status",

@@ -5,6 +5,8 @@ from .article import (
     ArticleSection,
     Byline,
     Correction,
+    SectionImage,
+    link_body_images,
 )
 from .campaign import Campaign, KeyFigure, Programme, ProgrammeEvent, ProgrammeItem
 
@@ -20,4 +22,6 @@ __all__ = [
     "Programme",
     "ProgrammeEvent",
     "ProgrammeItem",
+    "SectionImage",
+    "link_body_images",
 ]

@@ -8,11 +8,11 @@ from django_prose_editor.fields import ProseEditorField
 
 from core.models import tag_manager
 from core.publication import Publishable, PublishableQuerySet
-from core.richtext import BODY_EXTENSIONS, paragraphs_from_html, sanitize_html
+from core.richtext import BODY_EXTENSIONS, figure_ids, paragraphs_from_html, sanitize_html
 from core.slugs import pinyin_slug, unique_slug
 from core.status import Status
 from districts.models import District
-from images.models import lead_image_field
+from images.models import Image, lead_image_field
 
 # Leaves room for a "-2" style suffix within the slug field's 100 characters.
 SLUG_BASE_LENGTH = 76
@@ -229,11 +229,58 @@ class ArticleSection(models.Model):
     def save(self, *args, **kwargs):
         # Forms sanitise already; this covers every other way of saving.
         self.body = sanitize_html(self.body)
+        created = self._state.adding
         super().save(*args, **kwargs)
+        if not (created and "<figure" not in self.body):
+            link_body_images([self])
 
     @property
     def paragraphs(self):
         return paragraphs_from_html(self.body)
+
+
+class SectionImage(models.Model):
+    """A library picture a section's body shows, read from the body's figure
+    references whenever the section is written. It makes an image in use
+    undeletable (PROTECT) and lets the image library list where it is used."""
+
+    section = models.ForeignKey(
+        ArticleSection, on_delete=models.CASCADE, related_name="image_links"
+    )
+    image = models.ForeignKey(
+        Image, verbose_name="图片", on_delete=models.PROTECT, related_name="section_links"
+    )
+
+    class Meta:
+        verbose_name = "正文图片"
+        verbose_name_plural = "正文图片"
+        constraints = [
+            models.UniqueConstraint(fields=["section", "image"], name="unique_section_image")
+        ]
+
+    def __str__(self):
+        return f"{self.section}：{self.image_id}"
+
+
+def link_body_images(sections):
+    """Record which library pictures the saved `sections` show. Called by
+    ArticleSection.save() and by writers that bulk-create sections (the
+    importer), which skip save(); references to pictures that no longer exist
+    are left out."""
+    wanted = {section.pk: figure_ids(section.body) for section in sections}
+    mentioned = set().union(*wanted.values())
+    existing = (
+        set(Image.objects.filter(pk__in=mentioned).values_list("pk", flat=True))
+        if mentioned
+        else set()
+    )
+    SectionImage.objects.filter(section_id__in=wanted).delete()
+    SectionImage.objects.bulk_create(
+        SectionImage(section_id=section_id, image_id=image_id)
+        for section_id, ids in wanted.items()
+        for image_id in ids
+        if image_id in existing
+    )
 
 
 class Byline(models.Model):

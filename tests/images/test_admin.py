@@ -171,7 +171,9 @@ def test_image_in_use_cannot_be_deleted(client, districts, monkeypatch):
 
     login_as(client, "newsroom")
     image = make_image()
-    monkeypatch.setattr(usage, "USAGE_FINDERS", [lambda image: ["稿件《动员部署》"]])
+    monkeypatch.setattr(
+        usage, "USAGE_FINDERS", [lambda image: [("稿件《动员部署》的正文", "/admin/")]]
+    )
     response = client.post(admin_url(image, "delete", image.pk), {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
     assert "稿件《动员部署》" in response.text

@@ -60,7 +60,9 @@ def test_feeds_carry_the_lead_image_as_an_enclosure(client, pictured):
 
 def test_an_image_in_use_cannot_be_deleted(pictured):
     article, image = pictured
-    assert usage(image) == [article]
+    assert usage(image) == [
+        (f"稿件《{article}》的题图", f"/admin/articles/article/{article.pk}/change/")
+    ]
     with pytest.raises(ProtectedError):
         image.delete()
 

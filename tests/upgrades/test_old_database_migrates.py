@@ -59,6 +59,7 @@ LAYER_MIGRATIONS = {
 # ship (the proofreading starter list).
 NEW_MODELS = {
     ("articles", "correction"),
+    ("articles", "sectionimage"),
     ("core", "autosavedform"),
     ("editorial", "submission"),
     ("editorial", "notification"),

@@ -1,0 +1,47 @@
+"""Library pictures inside article bodies, as readers see them.
+
+A body refers to a picture by number only (core.richtext); this renders the
+references of one or many bodies with two queries in all (the images, then
+their renditions), whatever the number of pictures.
+"""
+
+from django.conf import settings
+from django.utils.html import format_html
+
+from core.typography import fullwidth_punctuation
+
+from .models import Image
+from .renditions import FORMATS, PRESETS, renditions_for
+from .templatetags.images import picture
+
+# The reading column is at most 50rem wide; phones use the whole screen.
+BODY_SIZES = "(min-width: 52rem) 50rem, 100vw"
+
+
+def _typeset(text):
+    if getattr(settings, "ZH_FULLWIDTH_PUNCTUATION", True):
+        return fullwidth_punctuation(text)
+    return text
+
+
+def figure(image):
+    """One picture with its caption and credit, lazily loaded."""
+    caption = image.caption.strip()
+    credit = image.credit_line
+    if caption or credit:
+        credit_html = format_html(' <span class="credit">{}</span>', credit) if credit else ""
+        figcaption = format_html("<figcaption>{}{}</figcaption>", _typeset(caption), credit_html)
+    else:
+        figcaption = ""
+    return format_html(
+        '<figure class="body-image">{}{}</figure>',
+        picture(image, "full", sizes=BODY_SIZES, lazy=True),
+        figcaption,
+    )
+
+
+def render_figures(ids):
+    """{id: HTML} for the library pictures `ids` that still exist."""
+    images = list(Image.objects.filter(pk__in=ids))
+    renditions_for(images, PRESETS["full"].specs, FORMATS)
+    return {image.pk: figure(image) for image in images}
