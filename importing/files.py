@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .parser import ArticleFormatError
+from .word import DOCX_SUFFIX, is_word_path, max_word_bytes
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -25,8 +26,12 @@ _NOT_REGULAR = [
 ]
 
 
+# What a folder is searched for: text files and Word files.
+SUFFIXES = (".txt", DOCX_SUFFIX)
+
+
 def collect_paths(paths):
-    """Expand folders into the *.txt entries below them, in a stable order.
+    """Expand folders into the *.txt and *.docx entries below them, in a stable order.
     `-` stands for standard input. Entries that are not regular files (a FIFO
     named x.txt) are kept, so the import reports them instead of skipping them
     unseen; `read_source` refuses them."""
@@ -36,7 +41,12 @@ def collect_paths(paths):
             continue
         path = Path(path)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.txt") if not p.is_dir())
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                # ~$x.docx is the lock file Word keeps beside an open document.
+                if p.suffix in SUFFIXES and not p.name.startswith("~$") and not p.is_dir()
+            )
         else:
             yield path
 
@@ -47,8 +57,9 @@ def display_name(path):
 
 
 def read_source(path):
-    """Read a file (or standard input) whole, refusing one over the size limit."""
-    limit = settings.IMPORT_MAX_BYTES
+    """Read a file (or standard input) whole, refusing one over the size limit
+    (a Word file's is larger: its photos are in it)."""
+    limit = max_word_bytes() if path != STDIN and is_word_path(path) else settings.IMPORT_MAX_BYTES
     if path == STDIN:
         data = sys.stdin.buffer.read(limit + 1)
     else:

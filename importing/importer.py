@@ -9,6 +9,9 @@
   only regular files are read (see files).
 - Every parsed value is checked against its column before anything is written
   (see field_limits).
+- A Word file (.docx) is read as the same text (see word), and its photos go
+  into the image library with its article, in the same savepoint; the files
+  of photos whose article fails are deleted again (see photos).
 """
 
 import hashlib
@@ -35,6 +38,7 @@ from .field_limits import check_field_lengths
 from .files import display_name, read_source
 from .fingerprints import article_import_key
 from .parser import ArticleFormatError, decode_article_bytes, parse_article
+from .photos import PhotoStorageError, PhotoStore, check_photos, describe
 from .programmes import preview_programmes
 from .report import (
     CONFLICT,
@@ -45,6 +49,7 @@ from .report import (
     ImportOptions,
     ImportReport,
 )
+from .word import is_word_path, read_word
 from .writing import ArticleWriter
 
 # Files per transaction: one commit per file is what makes SQLite slow, and a
@@ -64,6 +69,7 @@ class _Pending:
     parsed: object = None
     key: str = ""
     result: FileResult | None = None
+    photos: dict | None = None  # a Word file's checked photos, by number
 
 
 class StrictStop(Exception):
@@ -87,6 +93,7 @@ class Importer:
         self.labels = frozenset(self.districts)
         self.keep_results = keep_results
         self.writer = ArticleWriter(self.options, self.districts)
+        self.photo_store = PhotoStore(self.districts)
         # The word list, loaded once for the run (proofreading.checker).
         self.proofreader = Proofreader.load()
         self.existing = {}
@@ -97,8 +104,9 @@ class Importer:
         report = ImportReport(results=[] if self.keep_results else None)
         try:
             if self.options.strict:
-                with transaction.atomic():
+                with self.photo_store.undo_on_failure(), transaction.atomic():
                     self._run_batches(paths, report, progress)
+                self.photo_store.forget_if_committed()
             else:
                 self._run_batches(paths, report, progress)
         except StrictStop:
@@ -144,7 +152,7 @@ class Importer:
     def _write_batch(self, batch, report, deferred):
         self.deferred = deferred
         results = []
-        with transaction.atomic():
+        with self.photo_store.undo_on_failure(), transaction.atomic():
             for item in batch:
                 result = item.result or self._write(item)
                 results.append(result)
@@ -153,6 +161,7 @@ class Importer:
                         report.add(done)
                     raise StrictStop
             self._flush()
+        self.photo_store.forget_if_committed()
         return results
 
     def _flush(self):
@@ -210,8 +219,11 @@ class Importer:
 
     def _parse(self, item):
         try:
-            text, encoding = decode_article_bytes(item.data)
-            item.parsed = parse_article(text, self.labels, normalize_district_label)
+            if is_word_path(item.path):
+                encoding = self._parse_word(item)
+            else:
+                text, encoding = decode_article_bytes(item.data)
+                item.parsed = parse_article(text, self.labels, normalize_district_label)
             check_field_lengths(item.parsed)
         except ArticleFormatError as exc:
             item.result = FileResult(item.name, FAILED, line=exc.line, reason=exc.reason)
@@ -220,15 +232,26 @@ class Importer:
         if encoding != "utf-8":
             item.parsed.warnings.append(f"decoded as {encoding}")
 
+    def _parse_word(self, item):
+        word = read_word(item.data, self.labels, normalize_district_label)
+        item.parsed = parse_article(
+            word.text, self.labels, normalize_district_label, heading_lines=word.heading_lines
+        )
+        item.parsed.warnings += word.warnings
+        item.photos = check_photos(word)
+        return "utf-8"
+
     def _write(self, item):
         parsed = item.parsed
         result = FileResult(item.name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
         result.warnings += proofreading_warnings(parsed, self.proofreader)
         try:
-            with transaction.atomic(), signals_paused():
+            with self.photo_store.undo_on_failure(), transaction.atomic(), signals_paused():
                 self._save(item, result)
         except DatabaseError as exc:
             return FileResult(item.name, FAILED, reason=f"database refused the article: {exc}")
+        except PhotoStorageError as exc:
+            return FileResult(item.name, FAILED, reason=str(exc))
         return result
 
     def _save(self, item, result):
@@ -243,11 +266,17 @@ class Importer:
             return  # the article keeps the editor's text
         elif self.options.dry_run:
             result.suggested_programmes = preview_programmes(item.parsed)
+            result.photos = [describe(photo) for _, photo in sorted((item.photos or {}).items())]
         else:
             self._store(item, decision.article, result)
 
     def _store(self, item, existing, result):
-        article, result.suggested_programmes = self.writer.write(item, existing, self.deferred)
+        figures = {}
+        if item.photos:
+            figures, result.photos = self.photo_store.store(item.parsed, item.photos)
+        article, result.suggested_programmes = self.writer.write(
+            item, existing, self.deferred, figures
+        )
         # A later file in this batch with the same identity updates this article.
         self.existing[item.key] = article
         _link(result, article)

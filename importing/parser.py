@@ -66,6 +66,31 @@ MAX_TITLE_LENGTH = 200
 MAX_SLOGAN_LINES = 3
 MAX_SLOGAN_LENGTH = 30
 
+# A picture of a Word file (importing.word) stands in the text as a line of its
+# own, made of private-use characters: a text file cannot carry them
+# (decode_article_bytes refuses them), so no text can pose as a photo.
+_PHOTO_LINE = re.compile("^\ue000photo (\\d{1,6})\ue000$")
+
+
+def photo_line(number):
+    """The line that stands for photo `number` in a Word file's text."""
+    return f"\ue000photo {int(number)}\ue000"
+
+
+def photo_number(line):
+    """The photo number of a photo line, None for any other line."""
+    match = _PHOTO_LINE.match(line)
+    return int(match.group(1)) if match else None
+
+
+def is_date_line(line):
+    return bool(_DATE_LINE.match(line))
+
+
+def is_sentence_end(line):
+    """Whether `line` ends like body prose (a sentence or a clause)."""
+    return line.endswith(_SENTENCE_END)
+
 
 class ArticleFormatError(ValueError):
     """The file cannot be read as an article; `line` is 1-based (0: whole file)."""
@@ -97,6 +122,10 @@ class ParsedSection:
     paragraphs: list[str] = field(default_factory=list)
     line: int = _line_number()  # of the heading or district line, else the first paragraph
     paragraph_lines: list[int] = field(default_factory=list, compare=False, repr=False)
+    # Word files only: (index, photo number), the photo standing before
+    # paragraphs[index] (index == len(paragraphs): after the last one). Kept
+    # apart so that whatever reads paragraphs reads text only.
+    photos: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -139,7 +168,7 @@ def decode_article_bytes(data):
                 "undecodable bytes: neither UTF-8 nor GB18030", line=line
             ) from utf8_error
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _refuse_control_characters(text)
+    refuse_control_characters(text)
     return text, encoding
 
 
@@ -150,7 +179,9 @@ _FORBIDDEN = re.compile(
 )
 
 
-def _refuse_control_characters(text):
+def refuse_control_characters(text):
+    """Refuse text with characters no article has (see _FORBIDDEN); the
+    error names the line."""
     if match := _FORBIDDEN.search(text):
         char = match.group(0)
         raise ArticleFormatError(
@@ -246,23 +277,47 @@ def parse_footer(line):
 
 
 def _is_heading(line):
-    return len(line) <= MAX_HEADING_LENGTH and not line.endswith(_SENTENCE_END)
+    return (
+        len(line) <= MAX_HEADING_LENGTH
+        and not line.endswith(_SENTENCE_END)
+        and photo_number(line) is None
+    )
 
 
 def _is_slogan(line):
-    return len(line) <= MAX_SLOGAN_LENGTH and not line.endswith(_SENTENCE_END)
+    return (
+        len(line) <= MAX_SLOGAN_LENGTH
+        and not line.endswith(_SENTENCE_END)
+        and photo_number(line) is None
+    )
 
 
-def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
+def _take_photos(content):
+    """Split the photo lines off the front of `content`: (photo lines, rest)."""
+    index = 0
+    while index < len(content) and photo_number(content[index][1]) is not None:
+        index += 1
+    return content[:index], content[index:]
+
+
+def parse_article(
+    text, district_labels=frozenset(), normalize=lambda s: s, heading_lines=frozenset()
+):
     """Parse article text. `district_labels` are the normalised names and aliases
     of known districts; a heading line equal to one starts that district's section.
+    `heading_lines` are numbers of lines known to be headings whatever their
+    length or last character (a Word file's heading styles).
+
+    Photo lines (Word files) are carried as the body's own items; one above the
+    title or between the title and the 发布时间 line opens the body.
     """
     lines = [(number, raw.strip(BLANKS)) for number, raw in enumerate(text.split("\n"), 1)]
     content = [(n, line) for n, line in lines if line]
     if not content:
         raise ArticleFormatError("empty file: no title, no body", line=1)
 
-    if _NAV_LINE.match(content[0][1]) or content[0][1] == "返回":
+    leading_photos, content = _take_photos(content)
+    if content and (_NAV_LINE.match(content[0][1]) or content[0][1] == "返回"):
         content = content[1:]
     if not content:
         raise ArticleFormatError("no title after the navigation line", line=lines[-1][0])
@@ -275,7 +330,8 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
             f"title longer than {MAX_TITLE_LENGTH} characters: not an article title",
             line=title_line,
         )
-    rest = content[1:]
+    more_photos, rest = _take_photos(content[1:])
+    leading_photos += more_photos
 
     article = ParsedArticle(title=title, published_at=None, published_time_known=False)
     article.field_lines["title"] = title_line
@@ -297,14 +353,15 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
     else:
         article.warnings.append("no 发布时间 line: imported without a publication time")
 
+    rest = leading_photos + rest
     rest, footer_fields, slogans = _split_footer(rest)
     article.source, article.bylines, source_line = _footer_values(head_fields + footer_fields)
     article.field_lines["source"] = source_line
     article.closing_slogan = "\n".join(line for _, line in slogans)
     article.field_lines["closing_slogan"] = slogans[0][0] if slogans else 0
 
-    article.sections = _split_sections(rest, district_labels, normalize)
-    if not any(section.paragraphs for section in article.sections):
+    article.sections = _split_sections(rest, district_labels, normalize, heading_lines)
+    if not any(section.paragraphs or section.photos for section in article.sections):
         raise ArticleFormatError("no body paragraphs", line=rest[0][0] if rest else body_starts)
 
     first = article.sections[0]
@@ -317,8 +374,12 @@ def parse_article(text, district_labels=frozenset(), normalize=lambda s: s):
 def _split_footer(body):
     """Find the footer block at the end: footer lines, then at most a few slogan
     lines. Returns (body without footer, footer fields as (label, value, line
-    number), slogan lines as (line number, text))."""
+    number), slogan lines as (line number, text)). Photos below the footer
+    (Word files) end the body."""
     index = len(body)
+    while index > 0 and photo_number(body[index - 1][1]) is not None:
+        index -= 1
+    trailing_photos, body = body[index:], body[:index]
     slogans = []
     while index > 0 and len(slogans) < MAX_SLOGAN_LINES:
         line = body[index - 1][1]
@@ -331,27 +392,33 @@ def _split_footer(body):
         footer_start -= 1
     if footer_start == index:
         # No footer: what looked like slogans are the body's last lines.
-        return body, [], []
+        return body + trailing_photos, [], []
     fields = [
         (label, value, number)
         for number, line in body[footer_start:index]
         for label, value in split_fields(line)
     ]
-    return body[:footer_start], fields, slogans
+    return body[:footer_start] + trailing_photos, fields, slogans
 
 
-def _split_sections(body, district_labels, normalize):
+def _split_sections(body, district_labels, normalize, heading_lines=frozenset()):
     """Group body lines into sections. Heading lines that follow one another
     (blank lines between them) form one heading, as in the seed's
     以“八学八新”推动 / 党史学习教育走深走实."""
     sections = [ParsedSection()]
     previous_was_heading = False
     for number, line in body:
+        if (photo := photo_number(line)) is not None:
+            current = sections[-1]
+            current.photos.append((len(current.paragraphs), photo))
+            current.line = current.line or number
+            previous_was_heading = False
+            continue
         if normalize(line) in district_labels:
             sections.append(ParsedSection(district_label=line, line=number))
             previous_was_heading = True
             continue
-        if _is_heading(line):
+        if number in heading_lines or _is_heading(line):
             current = sections[-1]
             if previous_was_heading and not current.paragraphs:
                 current.heading += line
@@ -364,4 +431,4 @@ def _split_sections(body, district_labels, normalize):
         current.paragraph_lines.append(number)
         current.line = current.line or number
         previous_was_heading = False
-    return [s for s in sections if s.heading or s.district_label or s.paragraphs]
+    return [s for s in sections if s.heading or s.district_label or s.paragraphs or s.photos]

@@ -38,6 +38,9 @@ class FileResult:
     url: str = ""
     warnings: list = field(default_factory=list)
     suggested_programmes: list = field(default_factory=list)
+    # A Word file's photos: number, line, library image id, whether new,
+    # caption and credit (importing.photos.describe).
+    photos: list = field(default_factory=list)
 
     def describe(self):
         if self.action == FAILED:
@@ -58,9 +61,16 @@ class ImportReport:
     results: list | None = None
     stopped_early: bool = False
     rolled_back: bool = False
+    photos_added: int = 0
+    photos_reused: int = 0
 
     def add(self, result):
         self.counts[result.action] += 1
+        for photo in result.photos if result.action != FAILED else ():
+            if photo["new"]:
+                self.photos_added += 1
+            elif photo["new"] is not None:
+                self.photos_reused += 1
         if result.action == FAILED:
             self.failures.append(result)
         elif result.action == CONFLICT:
@@ -70,6 +80,11 @@ class ImportReport:
 
     def summary(self):
         counts = ", ".join(f"{action} {self.counts[action]}" for action in ACTIONS)
+        if self.photos_added or self.photos_reused:
+            counts += (
+                f"; photos: {self.photos_added} added to the image library, "
+                f"{self.photos_reused} already there"
+            )
         if self.rolled_back:
             counts += " (stopped at the first error; everything this run wrote was rolled back)"
         return counts
@@ -79,5 +94,6 @@ class ImportReport:
             "summary": {action: self.counts[action] for action in ACTIONS},
             "stopped_early": self.stopped_early,
             "rolled_back": self.rolled_back,
+            "photos": {"added": self.photos_added, "reused": self.photos_reused},
             "files": [r.as_dict() for r in self.results or []],
         }

@@ -4,6 +4,10 @@ update, the run's options, suggested programmes, and the search index entry.
 
 New articles of a batch can defer their body rows and index entries to one
 bulk write per batch (`flush`).
+
+A Word file's photos are in the library by now; a section body refers to each
+where it stood (`<figure data-image="42"></figure>`, core.richtext), and the
+links from sections to the pictures they show are written with the sections.
 """
 
 from dataclasses import dataclass, field
@@ -11,8 +15,8 @@ from pathlib import Path
 
 import reversion
 
-from articles.models import Article, ArticleSection, Byline
-from core.richtext import html_from_paragraphs
+from articles.models import Article, ArticleSection, Byline, link_body_images
+from core.richtext import figure_html, html_from_paragraphs
 from districts.models import normalize_district_label
 from search.indexing import index_new_objects, index_object
 from search.kinds import ArticleParts
@@ -56,6 +60,9 @@ class BodyRows:
 
     def insert(self):
         ArticleSection.objects.bulk_create(self.sections)
+        # bulk_create skips ArticleSection.save(), which records the pictures.
+        if showing := [s for s in self.sections if "<figure" in s.body]:
+            link_body_images(showing)
         Byline.objects.bulk_create(self.bylines)
         Article.districts.through.objects.bulk_create(self.links)
 
@@ -75,15 +82,16 @@ class ArticleWriter:
         self.districts = districts
         self.discard_pending()
 
-    def write(self, item, existing, defer):
+    def write(self, item, existing, defer, figures=None):
         """Create the article of a parsed file (`existing` is None) or update
         `existing` from it, then apply the run's options, suggest programmes and
         index it. With `defer`, a new article's body rows and index entry wait
         for `flush`. `item` is a read and parsed file (path, parsed, checksum,
-        key). Returns the article and the programme notes."""
+        key); `figures` maps its photo numbers to library image ids. Returns
+        the article and the programme notes."""
         new = existing is None
         article = Article(import_key=item.key, status=self.options.status) if new else existing
-        sections = self._fill(article, item)
+        sections = self._fill(article, item, figures or {})
         if new:
             self._save_new(article, sections, item.parsed.bylines, defer)
         else:
@@ -119,7 +127,7 @@ class ArticleWriter:
         self.pending_rows = BodyRows()
         self.pending_index = []
 
-    def _fill(self, article, item):
+    def _fill(self, article, item, figures):
         """Set the article's fields from the file; returns its unsaved section rows."""
         parsed = item.parsed
         article.title = parsed.title
@@ -132,11 +140,11 @@ class ArticleWriter:
         article.source_file = (
             STDIN_NAME if item.path == STDIN else Path(item.path).name[:SOURCE_FILE_LENGTH]
         )
-        sections = self._section_rows(parsed)
+        sections = self._section_rows(parsed, figures)
         article.imported_fingerprint = imported_fingerprint(parsed, sections)
         return sections
 
-    def _section_rows(self, parsed):
+    def _section_rows(self, parsed, figures):
         """Unsaved section rows for the parsed body, districts resolved."""
         return [
             ArticleSection(
@@ -144,7 +152,7 @@ class ArticleWriter:
                 district=self.districts.get(normalize_district_label(section.district_label)),
                 district_label=section.district_label,
                 heading=section.heading,
-                body=html_from_paragraphs(section.paragraphs),
+                body=section_body(section, figures),
             )
             for position, section in enumerate(parsed.sections)
         ]
@@ -181,6 +189,22 @@ class ArticleWriter:
             self.pending_index.append((article, parts))  # indexed with the batch
         else:
             index_object(article, new=new, parts=parts)
+
+
+def section_body(section, figures):
+    """A parsed section's body HTML: its paragraphs, and each photo's figure
+    reference where it stood (`figures`: photo number -> image id)."""
+    if not section.photos:
+        return html_from_paragraphs(section.paragraphs)
+    before = {}
+    for index, number in section.photos:
+        before.setdefault(index, []).append(number)
+    parts = []
+    for index in range(len(section.paragraphs) + 1):
+        parts += [figure_html(figures[n]) for n in before.get(index, ()) if n in figures]
+        if index < len(section.paragraphs):
+            parts.append(html_from_paragraphs([section.paragraphs[index]]))
+    return "".join(parts)
 
 
 def article_parts(article, parsed, sections, read_tags):

@@ -10,6 +10,7 @@ from core.models import Tag
 from core.status import Status
 from importing.files import STDIN, collect_paths
 from importing.importer import Importer
+from importing.photos import photo_notes
 from importing.report import CONFLICT, FAILED, ImportOptions
 
 # Show a progress bar from this many files on, when stderr is a terminal.
@@ -18,8 +19,11 @@ PROGRESS_THRESHOLD = 20
 
 class Command(BaseCommand):
     help = (
-        "Import article text files laid out like content/2021/articles/*.txt. "
-        "PATH may be a file, a folder (every *.txt below it) or - for standard input. "
+        "Import article text files laid out like content/2021/articles/*.txt, "
+        "or Word files (.docx) laid out the same way, whose photos go into the image "
+        "library with their captions and credits. "
+        "PATH may be a file, a folder (every *.txt and *.docx below it) or - for "
+        "standard input (text only). "
         "Each file is written whole or not at all; importing a file again updates "
         "its article instead of duplicating it, and an article an editor changed "
         "since its import is left alone (a conflict) unless --force is given."
@@ -160,7 +164,7 @@ class _Progress:
             self.bar.update(1)
         elif self.detailed and result.action not in (FAILED, CONFLICT):
             self.write(result.describe())
-            for note in result.warnings + result.suggested_programmes:
+            for note in result.warnings + photo_notes(result.photos) + result.suggested_programmes:
                 self.write(f"    {note}")
 
     def __exit__(self, *exc):
