@@ -15,7 +15,7 @@ On a throwaway SQLite database and media folder, in-process (no server):
    ones, timed on their own (deleted and made again from one decode).
 3. Pages, built from scratch (page cache and cached fragments off, as
    bench/pages.py): SQL queries and median time of the seed article without
-   and with a 题图, and of a tag page and its RSS feed listing 10 articles,
+   and with a 题图, then with 1 and with 10 photos in its text, and of a tag page and its RSS feed listing 10 articles,
    without and then with a 题图 on each, and the renditions the first view
    had to make (none, when uploads made them all). The point: adding photos
    must not add a query per photo, nor make a reader wait for an encoder.
@@ -183,6 +183,7 @@ def main():
     call_command("load_content", verbosity=0)
 
     from articles.models import Article
+    from core.richtext import figure_html
     from images import renditions
     from tests.factories import make_article
 
@@ -256,6 +257,17 @@ def main():
     article.lead_image = images[0]
     article.save()
     page("article, 题图", article.get_absolute_url())
+    # Photos in the text, spread over its sections as an editor would place them.
+    sections = list(article.sections.exclude(body=""))
+    originals = {section.pk: section.body for section in sections}
+    for count in (1, 10):
+        for section in sections:
+            section.body = originals[section.pk]
+        for number, image in zip(range(count), itertools.cycle(images), strict=False):
+            sections[number % len(sections)].body += figure_html(image.pk)
+        for section in sections:
+            section.save()
+        page(f"article, 题图 + {count} in text", article.get_absolute_url())
 
     listed = [make_article(tags=["图片基准"]) for _ in range(10)]
     tag = listed[0].tags.get()
@@ -278,9 +290,13 @@ def main():
         print(
             f"{pad(label, 26)}{queries:>8}{median:>11.1f}{pictures:>10}{enclosures:>11}{made:>14}"
         )
-    if rows[4][3] == 0:
-        print("(list cards do not show 题图 yet: the tag page has no <picture>)")
-    extra = rows[5][1] - rows[3][1]
+    by_label = {row[0]: row for row in rows}
+    one, ten = by_label["article, 题图 + 1 in text"], by_label["article, 题图 + 10 in text"]
+    print(
+        f"(photos in the text: {one[1]} queries with 1, {ten[1]} with 10; "
+        f"{ten[2] - one[2]:+.1f} ms for 9 more)"
+    )
+    extra = by_label["tag RSS, 10 with 题图"][1] - by_label["tag RSS, 10 items"][1]
     if extra:
         print(
             f"(the RSS feed costs {extra} more quer{'y' if extra == 1 else 'ies'} with 10 题图: "
