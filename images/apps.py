@@ -12,3 +12,7 @@ class ImagesConfig(AppConfig):
         from .body_figures import render_figures
 
         register_figure_renderer(render_figures)
+
+        from .media_check import register_media_check
+
+        register_media_check()
