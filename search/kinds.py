@@ -130,7 +130,10 @@ def article_entry(article, parts=None):
     return {
         "title": article.title[:300],
         "body": body,
-        "title_words": index_text(article.title),
+        # 引题 and 副题 are part of the headline: weighted with the title.
+        "title_words": index_text(
+            " ".join(filter(None, [article.kicker, article.title, article.subtitle]))
+        ),
         "body_words": index_text(body + "\n" + extra),
         "attachment_words": index_text(
             "\n".join(f"{a['title']}\n{a['text']}" for a in attachments)

@@ -96,7 +96,7 @@ class BylineInline(admin.TabularInline):
 
 
 # What readers read: a change to these on a live article must say what kind it is.
-TEXT_FIELDS = ("title", "summary", "closing_slogan", "dateline")
+TEXT_FIELDS = ("kicker", "title", "subtitle", "summary", "closing_slogan", "dateline")
 
 
 class ArticleAdminForm(PublishableAdminForm):
@@ -132,7 +132,9 @@ class ArticleAdminForm(PublishableAdminForm):
     class Meta:
         model = Article
         fields = [
+            "kicker",
             "title",
+            "subtitle",
             "slug",
             "status",
             "published_at",
@@ -324,7 +326,13 @@ class ArticleAdmin(
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
     autocomplete_fields = ["districts", "programmes", "campaign", "lead_image", "attachments"]
-    readonly_fields = ["source_file", "last_edited_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "source_file",
+        "imported_visits",
+        "last_edited_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [ArticleSectionInline, BylineInline]
     actions = ["publish_selected", "unpublish_selected", "add_tag_to_selected"]
     change_form_template = "admin/articles/article/change_form.html"
@@ -332,7 +340,10 @@ class ArticleAdmin(
     # the body is what an editor writes first.
     fieldsets_after_inlines = ("摘要与结尾", "记录")
     fieldsets = [
-        (None, {"fields": ["title", "slug", "opened_version", "preview_link"]}),
+        (
+            None,
+            {"fields": ["kicker", "title", "subtitle", "slug", "opened_version", "preview_link"]},
+        ),
         (
             "发布",
             {
@@ -360,7 +371,13 @@ class ArticleAdmin(
         (
             "记录",
             {
-                "fields": ["source_file", "last_edited_by", "created_at", "updated_at"],
+                "fields": [
+                    "source_file",
+                    "imported_visits",
+                    "last_edited_by",
+                    "created_at",
+                    "updated_at",
+                ],
                 "classes": ["collapse"],
             },
         ),

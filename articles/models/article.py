@@ -27,7 +27,13 @@ class ArticleQuerySet(PublishableQuerySet):
 class Article(Publishable):
     scheduled = True
 
+    kicker = models.CharField(
+        "引题", max_length=200, blank=True, help_text="主标题上方的一行，如“党史学习教育进行时”。"
+    )
     title = models.CharField("标题", max_length=200)
+    subtitle = models.CharField(
+        "副题", max_length=300, blank=True, help_text="主标题下方的一行，常以“——”开头。"
+    )
     slug = models.SlugField(
         "网址名",
         max_length=100,
@@ -104,6 +110,13 @@ class Article(Publishable):
         blank=True,
         editable=False,
         help_text="由来源、标题和发布时间算出，用于重复导入时找到同一篇稿件。",
+    )
+    imported_visits = models.PositiveIntegerField(
+        "原网页浏览次数",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="导入的网页上显示的点击数或浏览次数，仅作记录。",
     )
     import_checksum = models.CharField(
         "导入文件校验和", max_length=64, blank=True, editable=False, db_index=True
@@ -182,6 +195,10 @@ class Article(Publishable):
     @property
     def editors(self):
         return self._bylines_of(Byline.Kind.EDITOR)
+
+    @property
+    def photographers(self):
+        return self._bylines_of(Byline.Kind.PHOTOGRAPHER)
 
 
 class ArticleSection(models.Model):
@@ -290,6 +307,7 @@ class Byline(models.Model):
     class Kind(models.TextChoices):
         AUTHOR = "author", "作者"
         CORRESPONDENT = "correspondent", "通讯员"
+        PHOTOGRAPHER = "photographer", "摄影"
         EDITOR = "editor", "编辑"
         RESPONSIBLE_EDITOR = "responsible_editor", "责任编辑"
 
