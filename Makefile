@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format bench-http bench-media clean
+.PHONY: install run serve test lint format bench-http bench-media bench-lighthouse clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ bench-http: install
 # the SQL queries of pages as photos are added (bench/media.py).
 bench-media: install
 	$(BIN)/python bench/media.py $(BENCH_ARGS)
+
+# Lighthouse (pinned in bench/package.json, installed by npm ci) on the seed
+# article without and with a 题图 + 10 photos, gunicorn behind deploy/nginx.conf
+# (bench/lighthouse.py).
+bench-lighthouse: install
+	$(BIN)/python bench/lighthouse.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -14,8 +14,9 @@ from .models import Image
 from .renditions import FORMATS, PRESETS, renditions_for
 from .templatetags.images import picture
 
-# The reading column is at most 50rem wide; phones use the whole screen.
-BODY_SIZES = "(min-width: 52rem) 50rem, 100vw"
+# The reading column is at most 50rem wide; on phones it is the screen less
+# the page's 1rem margins (a phone then loads w640, not w1024).
+BODY_SIZES = "(min-width: 52rem) 50rem, calc(100vw - 2rem)"
 
 
 def _typeset(text):

@@ -65,7 +65,10 @@ def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=No
         fallback.width,
         fallback.height,
         alt,
-        format_html(' loading="{}"', "lazy" if lazy else "eager"),
+        # Above the fold it is usually the largest paint: fetched first.
+        format_html(' loading="{}"', "lazy")
+        if lazy
+        else format_html(' loading="eager" fetchpriority="high"'),
         format_html(' class="{}"', css_class) if css_class else "",
     )
 

@@ -80,7 +80,7 @@ def test_the_page_shows_a_body_picture_with_its_current_caption_and_credit(clien
     assert "<picture>" in figure and 'type="image/webp"' in figure
     assert 'alt="党员在望江街道参观红色展馆（1）"' in figure
     assert 'loading="lazy"' in figure and 'width="' in figure and 'height="' in figure
-    assert "srcset=" in figure and 'sizes="(min-width: 52rem) 50rem, 100vw"' in figure
+    assert "srcset=" in figure and 'sizes="(min-width: 52rem) 50rem, calc(100vw - 2rem)"' in figure
     # The caption is typeset like the text around it (full-width comma).
     assert "重温入党誓词" in figure and "展馆，重温" in figure
     assert '<span class="credit">王小明 摄</span>' in figure

@@ -35,6 +35,7 @@ def test_the_article_page_shows_its_lead_image_with_caption_and_credit(client, p
     assert "<picture>" in figure and 'type="image/webp"' in figure
     assert 'alt="上城区党史学习教育动员部署会现场"' in figure
     assert 'width="' in figure and 'height="' in figure and 'loading="eager"' in figure
+    assert 'fetchpriority="high"' in figure  # the largest paint, fetched first
     assert "王小明 摄" in figure and "动员部署会现场" in figure
     assert '<meta property="og:image" content="http://testserver/media/' in page
 
