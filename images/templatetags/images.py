@@ -68,7 +68,7 @@ def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=No
         # Above the fold it is usually the largest paint: fetched first.
         format_html(' loading="{}"', "lazy")
         if lazy
-        else format_html(' loading="eager" fetchpriority="high"'),
+        else format_html(' loading="{}" fetchpriority="{}"', "eager", "high"),
         format_html(' class="{}"', css_class) if css_class else "",
     )
 
