@@ -39,6 +39,7 @@ _FIELD_LABELS = {
     Byline.Kind.CORRESPONDENT: "作者",
     Byline.Kind.EDITOR: "编辑",
     Byline.Kind.RESPONSIBLE_EDITOR: "责任编辑",
+    Byline.Kind.PHOTOGRAPHER: "摄影",
 }
 
 
@@ -57,8 +58,13 @@ def footer_line(article):
 
 
 def article_to_text(article):
-    """The article in the import layout (no final newline, as in the seed)."""
-    lines = [article.title]
+    """The article in the import layout (no final newline, as in the seed).
+    A headline's other parts are labelled (引题:, 副题:) so they read back as
+    such whatever they look like."""
+    lines = [f"引题:{article.kicker}"] if article.kicker else []
+    lines.append(article.title)
+    if article.subtitle:
+        lines.append(f"副题:{article.subtitle}")
     published = format_published_at(article)
     if published:
         lines.append(f"发布时间:{published}")
@@ -85,7 +91,9 @@ def article_to_dict(article):
     bylines = list(article.bylines.all())
     when = _local(article.published_at)
     return {
+        "kicker": article.kicker,
         "title": article.title,
+        "subtitle": article.subtitle,
         "slug": article.slug,
         "url": article.get_absolute_url(),
         "published_at": when.isoformat() if when else None,
@@ -97,6 +105,7 @@ def article_to_dict(article):
         ],
         "bylines": [{"kind": b.kind, "role": b.role, "name": b.name} for b in bylines],
         "editor": " ".join(b.name for b in bylines if b.kind == Byline.Kind.EDITOR),
+        "photographers": [b.name for b in bylines if b.kind == Byline.Kind.PHOTOGRAPHER],
         "paragraphs": [p for s in sections for p in s.paragraphs],
         "headings": [s.heading for s in sections if s.heading],
         "districts": [d.name for d in article.districts.all()],

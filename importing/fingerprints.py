@@ -16,14 +16,40 @@ def article_import_key(parsed):
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
+def may_be_the_same(parsed, article):
+    """Whether `parsed` may be `article` although their keys differ: the same
+    title, and a source and a 发布时间 that agree wherever both are known. A
+    part one side lacks is unknown, not empty, so such a pair is neither the
+    same article nor surely another one."""
+    if parsed.title != article.title:
+        return False
+    if parsed.source and article.source and parsed.source != article.source:
+        return False
+    if parsed.published_at and article.published_at:
+        return parsed.published_at == article.published_at
+    return True
+
+
 def content_fingerprint(
-    title, published_at, time_known, source, slogan, dateline, sections, bylines
+    title,
+    published_at,
+    time_known,
+    source,
+    slogan,
+    dateline,
+    sections,
+    bylines,
+    headline_parts=("", ""),
 ):
     """A hash of what an import writes, to tell later whether an editor changed it."""
     when = published_at.timestamp() if published_at else ""
     parts = [title, str(when), str(time_known), source, slogan, dateline]
     parts += ["\x1f".join(map(str, section)) for section in sections]
     parts += ["\x1f".join(byline) for byline in bylines]
+    # 引题 and 副题 came later: left out when empty, so the fingerprints of
+    # articles imported before them still match.
+    if any(headline_parts):
+        parts += ["\x1d".join(headline_parts)]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -38,6 +64,7 @@ def imported_fingerprint(parsed, sections):
         parsed.dateline,
         [_section_values(s) for s in sections],
         [_byline_values(b) for b in parsed.bylines],
+        (getattr(parsed, "kicker", ""), getattr(parsed, "subtitle", "")),
     )
 
 
@@ -52,6 +79,7 @@ def article_fingerprint(article):
         article.dateline,
         [_section_values(s) for s in article.sections.order_by("position")],
         [_byline_values(b) for b in article.bylines.order_by("position")],
+        (article.kicker, article.subtitle),
     )
 
 

@@ -36,8 +36,8 @@ from search.indexing import signals_paused
 from .decisions import decide
 from .field_limits import check_field_lengths
 from .files import display_name, read_source
-from .fingerprints import article_import_key
-from .parser import ArticleFormatError, decode_article_bytes, parse_article
+from .fingerprints import article_import_key, may_be_the_same
+from .parser import ArticleFormatError, ParseWarning, decode_article_bytes, parse_article
 from .photos import PhotoStorageError, PhotoStore, check_photos, describe
 from .programmes import preview_programmes
 from .report import (
@@ -97,6 +97,7 @@ class Importer:
         # The word list, loaded once for the run (proofreading.checker).
         self.proofreader = Proofreader.load()
         self.existing = {}
+        self.uncertain = {}
         self.deferred = False
 
     def run(self, paths, progress=None):
@@ -216,6 +217,24 @@ class Importer:
             article.import_key: article
             for article in Article.objects.filter(import_key__in=keys).order_by()
         }
+        self._lookup_uncertain([item for item in batch if item.key in keys - self.existing.keys()])
+
+    def _lookup_uncertain(self, items):
+        """Imported articles that files without an exact match may still be:
+        same title, with the source or the 发布时间 missing on one side."""
+        self.uncertain = {}
+        titles = {item.parsed.title for item in items}
+        if not titles:
+            return
+        candidates = (
+            Article.objects.filter(title__in=titles, import_key__isnull=False)
+            .only("pk", "title", "slug", "source", "published_at", "import_key")
+            .order_by("pk")
+        )
+        for article in candidates:
+            for item in items:
+                if item.key not in self.uncertain and may_be_the_same(item.parsed, article):
+                    self.uncertain[item.key] = article
 
     def _parse(self, item):
         try:
@@ -230,7 +249,9 @@ class Importer:
             return
         item.key = article_import_key(item.parsed)
         if encoding != "utf-8":
-            item.parsed.warnings.append(f"decoded as {encoding}")
+            item.parsed.warnings.append(
+                ParseWarning("encoding", f"文件不是 UTF-8，按 {encoding.upper()} 解码")
+            )
 
     def _parse_word(self, item):
         word = read_word(item.data, self.labels, normalize_district_label)
@@ -244,6 +265,7 @@ class Importer:
     def _write(self, item):
         parsed = item.parsed
         result = FileResult(item.name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
+        result.preview = preview_of(parsed)
         result.warnings += proofreading_warnings(parsed, self.proofreader)
         try:
             with self.photo_store.undo_on_failure(), transaction.atomic(), signals_paused():
@@ -256,7 +278,13 @@ class Importer:
 
     def _save(self, item, result):
         """Decide what the file needs, then do it and record it in `result`."""
-        decision = decide(item.checksum, self.existing.get(item.key), self.options.force)
+        existing = self.existing.get(item.key)
+        if existing is None and (twin := self.uncertain.get(item.key)) is not None:
+            # Never guessed: a missing date or source could hide another article.
+            result.action, result.reason = CONFLICT, _uncertain_reason(item.parsed, twin)
+            _link(result, twin)
+            return
+        decision = decide(item.checksum, existing, self.options.force)
         result.action, result.reason = decision.action, decision.reason
         if decision.article is not None:
             _link(result, decision.article)
@@ -280,6 +308,38 @@ class Importer:
         # A later file in this batch with the same identity updates this article.
         self.existing[item.key] = article
         _link(result, article)
+
+
+def _uncertain_reason(parsed, article):
+    missing = [
+        name
+        for name, here, there in (
+            ("发布时间", parsed.published_at, article.published_at),
+            ("来源", parsed.source, article.source),
+        )
+        if not here or not there
+    ]
+    side = "the file" if not parsed.published_at or not parsed.source else "the article"
+    return (
+        f"“{article.title}” has the same title but {side} has no {'/'.join(missing)}: "
+        "cannot tell whether it is the same article, so nothing was imported "
+        "(--force does not apply; give the file its date and source)"
+    )
+
+
+def preview_of(parsed):
+    """What the admin's import page shows of a parsed file (importing.admin_views),
+    in JSON types, so --json can print it."""
+    return {
+        "kicker": getattr(parsed, "kicker", ""),
+        "subtitle": getattr(parsed, "subtitle", ""),
+        "published_at": parsed.published_at.isoformat() if parsed.published_at else None,
+        "time_known": parsed.published_time_known,
+        "source": parsed.source,
+        "bylines": [[b.kind, b.role, b.name] for b in parsed.bylines],
+        "paragraphs": len(parsed.paragraphs),
+        "districts": [s.district_label for s in parsed.sections if s.district_label],
+    }
 
 
 def proofreading_warnings(parsed, proofreader):
@@ -308,8 +368,9 @@ def proofreading_warnings(parsed, proofreader):
     warnings = []
     for hit in proofreader.check(texts, on=parsed.published_at):
         line = lines.get(hit.label, 0)
-        where = f"line {line}: " if line else ""
-        warnings.append(f"{where}proofreading: {hit.describe()} {hit.explanation}")
+        warnings.append(
+            ParseWarning("proofreading", f"校对：{hit.describe()} {hit.explanation}", line)
+        )
     return warnings
 
 

@@ -41,6 +41,8 @@ class FileResult:
     # A Word file's photos: number, line, library image id, whether new,
     # caption and credit (importing.photos.describe).
     photos: list = field(default_factory=list)
+    # What the file parsed to (importer.preview_of), for the admin's preview.
+    preview: dict | None = None
 
     def describe(self):
         if self.action == FAILED:
@@ -50,7 +52,18 @@ class FileResult:
         return f"{self.action}: {self.path} -> {self.title}"
 
     def as_dict(self):
-        return asdict(self)
+        data = asdict(self)
+        data["warnings"] = [warning_dict(w) for w in self.warnings]
+        return data
+
+
+def warning_dict(warning):
+    """A warning as --json and the admin give it: {"code", "message", "line"}.
+    Every warning is a parser.ParseWarning; a plain string (older callers)
+    becomes one without a code."""
+    if isinstance(warning, str):
+        return {"code": "note", "message": warning, "line": 0}
+    return {"code": warning.code, "message": warning.message, "line": warning.line}
 
 
 @dataclass

@@ -30,6 +30,7 @@ from lxml import etree
 from .parser import (
     BLANKS,
     ArticleFormatError,
+    ParseWarning,
     photo_line,
     photo_number,
     refuse_control_characters,
@@ -250,7 +251,9 @@ class _Reader:
         if not relationship:
             if element.get(f"{_R}link"):
                 self.warnings.append(
-                    f"line {line}: a linked picture (not embedded in the file) was left out"
+                    ParseWarning(
+                        "linked_photo", f"第 {line} 行的图片是链接，没有嵌入文件，未导入", line
+                    )
                 )
             return
         part = self.part.related_parts.get(relationship)

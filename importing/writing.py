@@ -130,7 +130,10 @@ class ArticleWriter:
     def _fill(self, article, item, figures):
         """Set the article's fields from the file; returns its unsaved section rows."""
         parsed = item.parsed
+        article.kicker = getattr(parsed, "kicker", "")
         article.title = parsed.title
+        article.subtitle = getattr(parsed, "subtitle", "")
+        article.imported_visits = getattr(parsed, "visits", None)
         article.published_at = parsed.published_at
         article.published_time_known = parsed.published_time_known
         article.source = parsed.source

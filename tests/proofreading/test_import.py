@@ -45,7 +45,7 @@ def import_results(paths, **options):
 
 
 def proofreading_notes(result):
-    return [note for note in result.warnings if "proofreading:" in note]
+    return [note.describe() for note in result.warnings if note.code == "proofreading"]
 
 
 def test_hits_are_warnings_with_line_and_place(jianggan_dissolved, tmp_path):
@@ -53,14 +53,14 @@ def test_hits_are_warnings_with_line_and_place(jianggan_dissolved, tmp_path):
     (result,) = import_results([write(tmp_path, "2022-05-01")])
     assert result.action == "created"
     notes = proofreading_notes(result)
-    assert [note.split(" ", 4)[:4] for note in notes] == [
-        ["line", "1:", "proofreading:", "标题：江干区"],
-        ["line", "1:", "proofreading:", "标题：再接再励"],
-        ["line", "6:", "proofreading:", "正文第2节城区：江干区"],
-        ["line", "8:", "proofreading:", "正文第2节第1段：江干区"],
+    assert [note.split(" ", 3)[:3] for note in notes] == [
+        ["line", "1:", "校对：标题：江干区"],
+        ["line", "1:", "校对：标题：再接再励"],
+        ["line", "6:", "校对：正文第2节城区：江干区"],
+        ["line", "8:", "校对：正文第2节第1段：江干区"],
     ]
     assert notes[0].startswith(
-        "line 1: proofreading: 标题：江干区 → 原江干区（高） 江干区已于2021年4月9日撤销"
+        "line 1: 校对：标题：江干区 → 原江干区（高） 江干区已于2021年4月9日撤销"
     )
     assert "原江干区召开会议" not in "".join(notes)
 
@@ -69,7 +69,7 @@ def test_a_file_dated_before_the_merger_only_gets_the_typo(jianggan_dissolved, t
     """Outdated names count from the file's 发布时间."""
     (result,) = import_results([write(tmp_path, "2021-03-11")])
     (note,) = proofreading_notes(result)
-    assert note.startswith("line 1: proofreading: 标题：再接再励 → 再接再厉（高） “厉”同“砺”")
+    assert note.startswith("line 1: 校对：标题：再接再励 → 再接再厉（高） “厉”同“砺”")
 
 
 def test_a_dry_run_warns_too(jianggan_dissolved, tmp_path):
@@ -85,12 +85,12 @@ def test_the_command_shows_the_warnings_with_the_file(jianggan_dissolved, tmp_pa
     call_command("import_articles", str(path), "--dry-run", stdout=out)
     text = out.getvalue()
     assert f"created: {path} -> 江干区再接再励" in text
-    assert "    line 8: proofreading: 正文第2节第1段：江干区 → 原江干区（高）" in text
+    assert "    line 8: 校对：正文第2节第1段：江干区 → 原江干区（高）" in text
     out = StringIO()
     call_command("import_articles", str(path), "--json", stdout=out, verbosity=0)
     (entry,) = json.loads(out.getvalue())["files"]
     assert entry["path"] == str(path)
-    assert len([note for note in entry["warnings"] if "proofreading:" in note]) == 4
+    assert len([note for note in entry["warnings"] if note["code"] == "proofreading"]) == 4
 
 
 def test_the_seed_file_imports_without_proofreading_warnings(districts, seed_path):

@@ -15,11 +15,13 @@ def test_the_page_shows_kicker_title_and_subtitle_in_order(client):
         title="上城区开讲“红色第一课”",
         subtitle="——百名书记走上讲台",
     )
-    Byline.objects.create(article=article, kind=Byline.Kind.PHOTOGRAPHER, role="记者", name="王小明")
+    Byline.objects.create(
+        article=article, kind=Byline.Kind.PHOTOGRAPHER, role="记者", name="王小明"
+    )
     page = client.get(article.get_absolute_url()).content.decode()
     header = page[page.index('<article class="article"') : page.index('class="article-body"')]
     kicker = header.index('<p class="kicker">党史学习教育进行时</p>')
-    title = header.index("<h1 id=\"article-title\">上城区开讲“红色第一课”</h1>")
+    title = header.index('<h1 id="article-title">上城区开讲“红色第一课”</h1>')
     subtitle = header.index('<p class="subtitle">——百名书记走上讲台</p>')
     assert kicker < title < subtitle
     assert "<dt>摄影</dt>" in header and "王小明" in header

@@ -165,7 +165,7 @@ class _Progress:
         elif self.detailed and result.action not in (FAILED, CONFLICT):
             self.write(result.describe())
             for note in result.warnings + photo_notes(result.photos) + result.suggested_programmes:
-                self.write(f"    {note}")
+                self.write(f"    {note.describe() if hasattr(note, 'describe') else note}")
 
     def __exit__(self, *exc):
         if self.bar is not None:
