@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from core.admin.forms import MultipleFileField
 from core.admin.widgets import TagAutocompleteWidget
 from districts.models import District
 from districts.scoping import (
@@ -114,22 +115,9 @@ class ImageAdminForm(forms.ModelForm):
         return image
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            raise ValidationError("请选择要上传的图片。")
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
-
-
 class BulkUploadForm(forms.Form):
     files = MultipleFileField(
+        empty_message="请选择要上传的图片。",
         label="图片文件",
         help_text="可一次选择多张，或把图片拖到这里。每张图片以文件名为标题；替代文本稍后逐张填写。",
     )

@@ -1,3 +1,4 @@
+from django import forms
 from django.core.validators import RegexValidator, slug_re, validate_slug
 from django.db import models
 
@@ -33,3 +34,36 @@ class PlainSlugErrorsMixin:
                 for validator in formfield.validators
             ]
         return formfield
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (drag and drop a batch). `empty_message` is
+    what a user who chose none is told; `max_files` (a number or a function
+    giving one) caps a batch with a message naming both counts. Without
+    `check_each`, empty or odd files are left for the caller to report one
+    by one instead of refusing the whole batch."""
+
+    widget = MultipleFileInput
+
+    def __init__(
+        self, *args, empty_message="请选择文件。", max_files=None, check_each=True, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.empty_message = empty_message
+        self.max_files = max_files
+        self.check_each = check_each
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            raise forms.ValidationError(self.empty_message)
+        limit = self.max_files() if callable(self.max_files) else self.max_files
+        if limit is not None and len(files) > limit:
+            raise forms.ValidationError(f"一次最多 {limit} 个文件，您选择了 {len(files)} 个。")
+        if not self.check_each:
+            return files
+        return [super().clean(item, initial) for item in files]
