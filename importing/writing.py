@@ -187,7 +187,7 @@ class ArticleWriter:
         # What the index reads is in memory already: hand it over.
         # A new article has no tags but the ones this run added.
         read_tags = not new or bool(self.options.tags)
-        parts = article_parts(article, parsed, sections, read_tags)
+        parts = article_parts(article, parsed, sections, read_tags, new)
         if new and defer:
             self.pending_index.append((article, parts))  # indexed with the batch
         else:
@@ -210,10 +210,13 @@ def section_body(section, figures):
     return "".join(parts)
 
 
-def article_parts(article, parsed, sections, read_tags):
+def article_parts(article, parsed, sections, read_tags, new=False):
     """What the search index reads of an article besides its own fields, from
-    the parsed file and its section rows; tags are read only if `read_tags`."""
+    the parsed file and its section rows; tags are read only if `read_tags`.
+    A new article has no attachments yet (an editor adds them later): not
+    asking saves a query per file."""
     return ArticleParts(
+        attachments=[] if new else None,
         sections=[
             (s.district_label, s.heading, list(p.paragraphs))
             for s, p in zip(sections, parsed.sections, strict=True)
