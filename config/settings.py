@@ -312,6 +312,10 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Word files (.docx) carry their photos, so their limit is larger.
 IMPORT_MAX_WORD_BYTES = int(os.environ.get("IMPORT_MAX_WORD_BYTES", str(50 * 1024 * 1024)))
+# The admin's 导入稿件 page keeps uploads here between the preview and the
+# import; with several app servers it must be a folder they share. Empty: a
+# folder in the system's temporary directory.
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
 
 SITE_NAME = os.environ.get("SITE_NAME", "杭州党史学习教育专题")
 # The public address, for canonical URLs, feeds and the sitemap when pages are
