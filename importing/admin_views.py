@@ -308,16 +308,17 @@ def safe_name(name):
 def _save_upload(folder, number, upload):
     """Store one upload as folder/NNN/<name>: the name is the uploader's (it is
     what the article's 导入文件名 keeps), the folder is ours. Returns
-    {"name", "file", "reason"}; "file" is None for a file refused unread."""
+    {"name", "file", "message"}; "file" is None for a file refused unread,
+    "message" says why (in Chinese)."""
     name = safe_name(upload.name)
     suffix = Path(name).suffix
-    entry = {"name": name, "file": None, "reason": ""}
+    entry = {"name": name, "file": None, "message": ""}
     if suffix not in SUFFIXES:
-        entry["reason"] = "只能导入文本文件（.txt）或 Word 文件（.docx）。"
+        entry["message"] = "只能导入文本文件（.txt）或 Word 文件（.docx）。"
         return entry
     limit = settings.IMPORT_MAX_WORD_BYTES if suffix == DOCX_SUFFIX else settings.IMPORT_MAX_BYTES
     if upload.size > limit:
-        entry["reason"] = f"文件太大（{_megabytes(upload.size)}），上限是 {_megabytes(limit)}。"
+        entry["message"] = f"文件太大（{_megabytes(upload.size)}），上限是 {_megabytes(limit)}。"
         return entry
     place = folder / f"{number:03d}"
     place.mkdir(mode=0o700)
@@ -480,13 +481,17 @@ def _row(upload, result):
         "paragraphs": None,
         "districts": [],
         "warnings": [],
-        "reason": upload["reason"],
+        # Why a file failed or is a conflict: "message" in Chinese is what the
+        # page shows; "reason" is the importer's English, as the command has it.
+        # An upload remembered before "message" was its key still has "reason".
+        "message": upload.get("message") or upload.get("reason", ""),
+        "reason": "",
         "slug": "",
         "change_url": "",
         "refused": False,
     }
     if result is None:
-        row["reason"] = row["reason"] or "文件未能保存，请重新上传。"
+        row["message"] = row["message"] or "文件未能保存，请重新上传。"
         return row
     preview = result.preview or {}
     row.update(
@@ -503,11 +508,13 @@ def _row(upload, result):
         slug=result.slug,
     )
     if result.action == FAILED:
-        # The importer says why in the words of the command's report.
+        # The importer's Chinese message (its English reason if it gave none).
         where = f"第 {result.line} 行" if result.line else "文件"
-        row["reason"] = f"无法导入（{where}）：{result.reason}"
+        row["reason"] = result.reason
+        row["message"] = f"无法导入（{where}）：{result.message or result.reason}"
     elif result.action == CONFLICT:
-        row["reason"] = _conflict_reason(result)
+        row["reason"] = result.reason
+        row["message"] = _conflict_message(result)
     return row
 
 
@@ -532,7 +539,9 @@ def _bylines(bylines):
     return [(label, "、".join(names)) for label, names in grouped.items()]
 
 
-def _conflict_reason(result):
+def _conflict_message(result):
+    """The admin's own words for a conflict: the importer's message offers
+    --force, which the page has not."""
     if "edited since its import" in result.reason:
         return f"稿件“{result.title}”导入后已被编辑修改过；为保留这些修改，这个文件没有导入。"
     return (
@@ -570,8 +579,8 @@ def _check_scope(user, rows, options):
             _refuse(row, f"已有的稿件“{row['title']}”不属于您负责的城区，不能通过导入修改。")
 
 
-def _refuse(row, reason):
-    row.update(action=FAILED, reason=reason, refused=True, slug="")
+def _refuse(row, message):
+    row.update(action=FAILED, message=message, refused=True, slug="")
 
 
 def _record_importer(user, rows):
@@ -606,7 +615,11 @@ def _record_importer(user, rows):
 
 def _audit(rows):
     """One entry per import, as the command writes: which files, what came of it."""
-    failed = [f"{row['name']}：{row['reason']}" for row in rows if row["action"] == FAILED]
+    failed = [
+        f"{row['name']}：{row['message'] or row['reason']}"
+        for row in rows
+        if row["action"] == FAILED
+    ]
     detail = f"后台导入：{'、'.join(row['name'] for row in rows)[:1000]}\n结果：" + "，".join(
         f"{label} {count}" for label, count in _summary(rows, ACTION_LABELS)
     )

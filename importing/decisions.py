@@ -13,6 +13,7 @@ class Decision:
     action: str  # CREATED, UPDATED, UNCHANGED or CONFLICT
     article: Article | None = None  # the article the file was imported into before
     reason: str = ""
+    message: str = ""  # the reason in Chinese, for the admin
 
 
 def decide(checksum, existing, force=False):
@@ -27,5 +28,9 @@ def decide(checksum, existing, force=False):
         return Decision(UNCHANGED, existing)
     if not force and existing.imported_fingerprint != article_fingerprint(existing):
         reason = f"“{existing.title}” was edited since its import; use --force to overwrite"
-        return Decision(CONFLICT, existing, reason)
+        message = (
+            f"稿件“{existing.title}”导入后已被编辑修改过；为保留这些修改，这个文件没有导入"
+            "（命令行加 --force 可覆盖）"
+        )
+        return Decision(CONFLICT, existing, reason, message)
     return Decision(UPDATED, existing)

@@ -21,6 +21,8 @@ def check_field_lengths(parsed):
                 f"{model.__name__}.{name} “{column.verbose_name}” is {len(value)} characters "
                 f"long, more than its limit of {column.max_length}",
                 line=line,
+                message=f"“{column.verbose_name}”有 {len(value)} 个字，超过 "
+                f"{column.max_length} 个字的上限，请删短后再导入",
             )
 
 

@@ -11,18 +11,19 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .parser import ArticleFormatError
+from .parser import ArticleFormatError, human_size
 from .word import DOCX_SUFFIX, is_word_path, max_word_bytes
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
+# (test, English name, Chinese name) of what a path may be instead of a file.
 _NOT_REGULAR = [
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory", "文件夹"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)", "命名管道（FIFO）"),
+    (stat.S_ISSOCK, "a socket", "套接字"),
+    (stat.S_ISCHR, "a character device", "字符设备"),
+    (stat.S_ISBLK, "a block device", "块设备"),
 ]
 
 
@@ -65,17 +66,24 @@ def read_source(path):
     else:
         data = _read_regular_file(path, limit + 1)
     if len(data) > limit:
-        raise ArticleFormatError(f"file larger than the {limit}-byte limit")
+        raise ArticleFormatError(
+            f"file larger than the {limit}-byte limit",
+            message=f"文件超过 {human_size(limit)} 的上限",
+        )
     return data
 
 
 def _refuse_unless_regular(mode):
     if stat.S_ISREG(mode):
         return
-    kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+    kind, kind_zh = next(
+        ((name, name_zh) for test, name, name_zh in _NOT_REGULAR if test(mode)),
+        ("a special file", "特殊文件"),
+    )
     raise ArticleFormatError(
         f"not a regular file but {kind}; "
-        "only regular files, folders and - (standard input) can be imported"
+        "only regular files, folders and - (standard input) can be imported",
+        message=f"不是普通文件，而是{kind_zh}：只能导入普通文件、文件夹或标准输入（-）",
     )
 
 

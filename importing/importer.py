@@ -14,6 +14,7 @@
   of photos whose article fails are deleted again (see photos).
 """
 
+import errno
 import hashlib
 from dataclasses import dataclass
 
@@ -174,9 +175,11 @@ class Importer:
         try:
             item.data = read_source(path)
         except ArticleFormatError as exc:
-            item.result = FileResult(item.name, FAILED, line=exc.line, reason=exc.reason)
+            item.result = _failed(item.name, exc)
         except OSError as exc:
-            item.result = FileResult(item.name, FAILED, reason=exc.strerror or str(exc))
+            item.result = FileResult(
+                item.name, FAILED, reason=exc.strerror or str(exc), message=_os_error_message(exc)
+            )
         else:
             item.checksum = hashlib.sha256(item.data).hexdigest()
         return item
@@ -245,7 +248,7 @@ class Importer:
                 item.parsed = parse_article(text, self.labels, normalize_district_label)
             check_field_lengths(item.parsed)
         except ArticleFormatError as exc:
-            item.result = FileResult(item.name, FAILED, line=exc.line, reason=exc.reason)
+            item.result = _failed(item.name, exc)
             return
         item.key = article_import_key(item.parsed)
         if encoding != "utf-8":
@@ -271,9 +274,14 @@ class Importer:
             with self.photo_store.undo_on_failure(), transaction.atomic(), signals_paused():
                 self._save(item, result)
         except DatabaseError as exc:
-            return FileResult(item.name, FAILED, reason=f"database refused the article: {exc}")
+            return FileResult(
+                item.name,
+                FAILED,
+                reason=f"database refused the article: {exc}",
+                message=f"数据库拒绝保存这篇稿件，文件没有导入（{exc}）",
+            )
         except PhotoStorageError as exc:
-            return FileResult(item.name, FAILED, reason=str(exc))
+            return FileResult(item.name, FAILED, reason=str(exc), message=exc.message)
         return result
 
     def _save(self, item, result):
@@ -281,11 +289,13 @@ class Importer:
         existing = self.existing.get(item.key)
         if existing is None and (twin := self.uncertain.get(item.key)) is not None:
             # Never guessed: a missing date or source could hide another article.
-            result.action, result.reason = CONFLICT, _uncertain_reason(item.parsed, twin)
+            result.action = CONFLICT
+            result.reason, result.message = _uncertain_reason(item.parsed, twin)
             _link(result, twin)
             return
         decision = decide(item.checksum, existing, self.options.force)
         result.action, result.reason = decision.action, decision.reason
+        result.message = decision.message
         if decision.article is not None:
             _link(result, decision.article)
         if decision.action == UNCHANGED:
@@ -310,7 +320,32 @@ class Importer:
         _link(result, article)
 
 
+def _failed(name, exc):
+    """The failed result of a file the importer refused (ArticleFormatError)."""
+    return FileResult(name, FAILED, line=exc.line, reason=exc.reason, message=exc.message)
+
+
+# Chinese for the errors reading a file is likely to meet; others are named
+# by the system's (English) text.
+_OS_ERRORS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取这个文件的权限",
+    errno.EPERM: "没有读取这个文件的权限",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ELOOP: "符号链接循环",
+    errno.EIO: "磁盘读取出错",
+}
+
+
+def _os_error_message(exc):
+    known = _OS_ERRORS.get(exc.errno)
+    return f"无法读取文件：{known or exc.strerror or exc}"
+
+
 def _uncertain_reason(parsed, article):
+    """(English reason, Chinese message) of a conflict with an article that may
+    or may not be the file's: a date or source is missing on one side."""
     missing = [
         name
         for name, here, there in (
@@ -319,12 +354,19 @@ def _uncertain_reason(parsed, article):
         )
         if not here or not there
     ]
-    side = "the file" if not parsed.published_at or not parsed.source else "the article"
-    return (
+    file_lacks = not parsed.published_at or not parsed.source
+    side = "the file" if file_lacks else "the article"
+    reason = (
         f"“{article.title}” has the same title but {side} has no {'/'.join(missing)}: "
         "cannot tell whether it is the same article, so nothing was imported "
         "(--force does not apply; give the file its date and source)"
     )
+    message = (
+        f"已有同标题的稿件“{article.title}”，但{'文件' if file_lacks else '稿件'}缺少"
+        f"{'和'.join(missing)}，无法确定是不是同一篇，这个文件没有导入"
+        "（--force 也不适用）：请补全文件的来源和发布时间"
+    )
+    return reason, message
 
 
 def preview_of(parsed):

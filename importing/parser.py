@@ -119,12 +119,27 @@ def is_sentence_end(line):
 
 
 class ArticleFormatError(ValueError):
-    """The file cannot be read as an article; `line` is 1-based (0: whole file)."""
+    """The file cannot be read as an article; `line` is 1-based (0: whole file).
 
-    def __init__(self, reason, line=0):
+    `reason` is English and stable: the command prints it and operators'
+    scripts match it. `message` says the same in Chinese for the admin's
+    import page (falls back to `reason` for a caller that gives none)."""
+
+    def __init__(self, reason, line=0, message=""):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+        self.message = message or reason
+
+
+def human_size(size):
+    """A byte count as people read it in a message: 800 字节, 12.5 KB, 5 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    for unit, scale in (("KB", 1024), ("MB", 1024**2), ("GB", 1024**3)):
+        shown = round(size / scale, 1)
+        if shown < 1024 or unit == "GB":
+            return f"{shown:.1f}".removesuffix(".0") + f" {unit}"
 
 
 @dataclass(frozen=True)
@@ -207,7 +222,10 @@ def decode_article_bytes(data):
     GB2312. Bytes that are neither are refused rather than stored as mojibake.
     """
     if b"\x00" in data:
-        raise ArticleFormatError("binary content (NUL bytes), not a text file")
+        raise ArticleFormatError(
+            "binary content (NUL bytes), not a text file",
+            message="文件含有二进制内容（NUL 字节），不是文本文件",
+        )
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -216,7 +234,9 @@ def decode_article_bytes(data):
         except UnicodeDecodeError:
             line = data[: utf8_error.start].count(b"\n") + 1
             raise ArticleFormatError(
-                "undecodable bytes: neither UTF-8 nor GB18030", line=line
+                "undecodable bytes: neither UTF-8 nor GB18030",
+                line=line,
+                message="文件编码无法识别：既不是 UTF-8 也不是 GB18030（GBK），请另存为 UTF-8 再导入",
             ) from utf8_error
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     refuse_control_characters(text)
@@ -239,7 +259,29 @@ def refuse_control_characters(text):
             f"control or private-use character U+{ord(char):04X}: "
             "binary content or a wrong encoding",
             line=text.count("\n", 0, match.start()) + 1,
+            message=f"含有控制字符或私用区字符 U+{ord(char):04X}：文件含二进制内容或编码不对",
         )
+
+
+# The Chinese for the "no title" error both places that find a date or footer
+# where the headline should be.
+_NO_TITLE_ABOVE_META = "没有找到标题：第一行是日期或来源、作者等文末信息，标题应写在发布时间行之上"
+
+# datetime's ValueError texts (see layout.date_from_match), by what they are about.
+_DATE_PARTS = (
+    ("day", "日期不存在"),
+    ("month", "月份不存在"),
+    ("hour", "时间不存在"),
+    ("minute", "时间不存在"),
+    ("second", "时间不存在"),
+    ("year", "年份超出范围"),
+)
+
+
+def _impossible_date_message(value, exc):
+    """无法识别的日期“2021-02-30”：日期不存在 — the part that cannot be, in Chinese."""
+    detail = next((text for word, text in _DATE_PARTS if word in str(exc)), "日期不存在")
+    return f"无法识别的日期“{value}”：{detail}"
 
 
 def parse_published_at(value, line):
@@ -252,11 +294,17 @@ def parse_published_at(value, line):
     value = value.strip(BLANKS)
     match = layout.find_date(value)
     if not match or value[: match.start()].strip(BLANKS + "(（"):
-        raise ArticleFormatError(f"unrecognised date {value!r}", line=line)
+        raise ArticleFormatError(
+            f"unrecognised date {value!r}", line=line, message=f"无法识别的日期“{value}”"
+        )
     try:
         return layout.date_from_match(match)
     except DateError as exc:
-        raise ArticleFormatError(f"impossible date {value!r} ({exc})", line=line) from exc
+        raise ArticleFormatError(
+            f"impossible date {value!r} ({exc})",
+            line=line,
+            message=_impossible_date_message(value, exc),
+        ) from exc
 
 
 def split_fields(line):
@@ -522,7 +570,11 @@ def _read_head(items, notes):
             _headline_around(items, kinds, head, below, below=True)
         else:
             line = items[meta_at].number
-            raise ArticleFormatError("no title: the first line is a date or footer", line=line)
+            raise ArticleFormatError(
+                "no title: the first line is a date or footer",
+                line=line,
+                message=_NO_TITLE_ABOVE_META,
+            )
         pending = _take_metas(items, kinds, metas, meta_at, block_end + 1, head)
         if head.end != block_end + 1:
             pending = ""  # the headline stands between the metadata and the body
@@ -549,6 +601,7 @@ def _read_head(items, notes):
                 raise ArticleFormatError(
                     "no title: nothing before the body reads as a headline",
                     line=items[0].number,
+                    message="没有找到标题：正文之前没有一行像标题",
                 )
             # The headline is the last short line before the text; without
             # text that says where it begins, the first one.
@@ -717,16 +770,24 @@ def parse_article(
     """
     items = _lines(text)
     if not items:
-        raise ArticleFormatError("empty file: no title, no body", line=1)
+        raise ArticleFormatError(
+            "empty file: no title, no body", line=1, message="文件是空的：没有标题，也没有正文"
+        )
     leading_photos, items = _take_photos(items)
     if items and (_NAV_LINE.match(items[0].text) or items[0].text == "返回"):
         items = items[1:]
     if not items:
-        raise ArticleFormatError("no title after the navigation line", line=text.count("\n") + 1)
+        raise ArticleFormatError(
+            "no title after the navigation line",
+            line=text.count("\n") + 1,
+            message="导航行（返回）之后没有标题",
+        )
     opens_with_fields = _DATE_LINE.match(items[0].text) or split_fields(items[0].text)
     if opens_with_fields and not any(_head_kind(i.text)[0] == "short" for i in items[1:HEAD_SCAN]):
         raise ArticleFormatError(
-            "no title: the first line is a date or footer", line=items[0].number
+            "no title: the first line is a date or footer",
+            line=items[0].number,
+            message=_NO_TITLE_ABOVE_META,
         )
 
     notes = _Notes()
@@ -736,6 +797,7 @@ def parse_article(
         raise ArticleFormatError(
             f"title longer than {MAX_TITLE_LENGTH} characters: not an article title",
             line=title_item.number,
+            message=f"标题超过 {MAX_TITLE_LENGTH} 个字，不像稿件标题：请检查第一行是不是正文",
         )
     article = ParsedArticle(title=title_item.text, published_at=None, published_time_known=False)
     article.kicker, article.subtitle = head.kicker, head.subtitle
@@ -787,7 +849,11 @@ def parse_article(
     article.field_lines["closing_slogan"] = slogans[0].number if slogans else 0
 
     if not any(section.paragraphs or section.photos for section in article.sections):
-        raise ArticleFormatError("no body paragraphs", line=body[0].number if body else body_starts)
+        raise ArticleFormatError(
+            "no body paragraphs",
+            line=body[0].number if body else body_starts,
+            message="没有找到正文段落",
+        )
     first = article.sections[0]
     if first.paragraphs and (match := _DATELINE.match(first.paragraphs[0])):
         article.dateline = match.group(0)
@@ -815,7 +881,11 @@ def _set_date(article, metas, notes):
     if best is None:
         bad = next(((n, m) for n, m in metas if m.bad_date), None)
         if bad:
-            raise ArticleFormatError(f"unrecognised date {bad[1].bad_date!r}", line=bad[0])
+            raise ArticleFormatError(
+                f"unrecognised date {bad[1].bad_date!r}",
+                line=bad[0],
+                message=f"无法识别的日期“{bad[1].bad_date}”",
+            )
         notes.add("no_date", "没有找到发布时间：导入后不设发布时间，也不会发布", 0)
         return
     number, meta = best
@@ -823,7 +893,9 @@ def _set_date(article, metas, notes):
         article.published_at, article.published_time_known = layout.date_from_match(meta.date)
     except DateError as exc:
         raise ArticleFormatError(
-            f"impossible date {meta.date.group(0)!r} ({exc})", line=number
+            f"impossible date {meta.date.group(0)!r} ({exc})",
+            line=number,
+            message=_impossible_date_message(meta.date.group(0), exc),
         ) from exc
     dated = [m for _, m in metas if m.date is not None]
     if len({m.date.group(0) for m in dated}) > 1:

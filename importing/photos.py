@@ -40,7 +40,13 @@ SHORT_TITLE = 40
 
 
 class PhotoStorageError(Exception):
-    """Storage refused a photo's file (disk full, object store down)."""
+    """Storage refused a photo's file (disk full, object store down). Its
+    text is English, as the command prints it; `message` is the Chinese of
+    the admin's import page."""
+
+    def __init__(self, reason, message=""):
+        super().__init__(reason)
+        self.message = message or reason
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ def check_photos(word_text):
             raise ArticleFormatError(
                 f"photo {photo.number} ({photo.part_name}) refused: {' '.join(exc.messages)}",
                 line=photo.line,
+                # The upload checks' messages are Chinese already (images.validation).
+                message=f"第 {photo.number} 张图片（{photo.part_name}）不能导入："
+                f"{' '.join(exc.messages)}",
             ) from exc
         caption = photo.caption
         checked[photo.number] = CheckedPhoto(
@@ -141,7 +150,10 @@ class PhotoStore:
             # the INSERT fails.
             pending.save(pending.name, pending.file, save=False)
         except Exception as exc:
-            raise PhotoStorageError(f"photo {photo.number} could not be stored: {exc}") from exc
+            raise PhotoStorageError(
+                f"photo {photo.number} could not be stored: {exc}",
+                f"第 {photo.number} 张图片无法保存（存储出错：{exc}），请稍后再试",
+            ) from exc
         self.stored.append((image.file.storage, image.file.name))
         image.save()
         if district is not None:

@@ -32,7 +32,10 @@ class FileResult:
     path: str
     action: str
     line: int = 0
+    # Why a file failed or is a conflict: `reason` in English for the command's
+    # output and scripts, `message` the same in Chinese for the admin.
     reason: str = ""
+    message: str = ""
     title: str = ""
     slug: str = ""
     url: str = ""

@@ -31,6 +31,7 @@ from .parser import (
     BLANKS,
     ArticleFormatError,
     ParseWarning,
+    human_size,
     photo_line,
     photo_number,
     refuse_control_characters,
@@ -105,7 +106,10 @@ def read_word(data, district_labels=frozenset(), normalize=lambda s: s):
         line.strip(BLANKS) and number not in reader.photo_lines
         for number, line in enumerate(lines, 1)
     ):
-        raise ArticleFormatError("Word file has no text: no title, no body")
+        raise ArticleFormatError(
+            "Word file has no text: no title, no body",
+            message="Word 文件里没有文字：没有标题，也没有正文",
+        )
     # The photo lines the reader made are the only private-use characters
     # allowed: the document's own text is checked as a text file's is.
     refuse_control_characters(
@@ -128,49 +132,72 @@ def _open(data):
     from docx.opc.exceptions import PackageNotFoundError
 
     if not data.startswith(_ZIP_MAGIC):
-        raise ArticleFormatError(_not_a_package(data))
+        reason, message = _not_a_package(data)
+        raise ArticleFormatError(reason, message=message)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             unpacked = sum(member.file_size for member in package.infolist())
             if unpacked > UNPACKED_FACTOR * max_word_bytes():
                 raise ArticleFormatError(
                     f"Word file unpacks to {unpacked} bytes, more than "
-                    f"{UNPACKED_FACTOR * max_word_bytes()}: refused"
+                    f"{UNPACKED_FACTOR * max_word_bytes()}: refused",
+                    message=f"Word 文件解压后有 {human_size(unpacked)}，超过 "
+                    f"{human_size(UNPACKED_FACTOR * max_word_bytes())} 的上限，不予导入",
                 )
             if (bad := package.testzip()) is not None:
-                raise ArticleFormatError(f"damaged Word file: {bad} is corrupt")
+                raise ArticleFormatError(
+                    f"damaged Word file: {bad} is corrupt",
+                    message=f"Word 文件已损坏：其中的 {bad} 读不出来",
+                )
             if "word/document.xml" not in package.namelist():
                 raise ArticleFormatError(
                     "not a Word document: a ZIP package without word/document.xml "
-                    "(another Office file, or a plain .zip, named .docx?)"
+                    "(another Office file, or a plain .zip, named .docx?)",
+                    message="不是 Word 文档：这是一个没有 word/document.xml 的 ZIP 包"
+                    "（可能是别的 Office 文件或普通 .zip 改名为 .docx）",
                 )
         return docx.Document(io.BytesIO(data))
     except ArticleFormatError:
         raise
     except (zipfile.BadZipFile, PackageNotFoundError, EOFError) as exc:
-        raise ArticleFormatError(f"damaged Word file (not a readable ZIP package): {exc}") from exc
+        raise ArticleFormatError(
+            f"damaged Word file (not a readable ZIP package): {exc}",
+            message="Word 文件已损坏：不是可读的 ZIP 包，请在 Word 或 WPS 中打开后重新保存",
+        ) from exc
     except Exception as exc:
         # python-docx reports a broken package (bad XML, a missing part, a
         # wrong content type) in many ways; whichever it is, the file is refused.
-        raise ArticleFormatError(f"damaged Word file: {type(exc).__name__}: {exc}") from exc
+        raise ArticleFormatError(
+            f"damaged Word file: {type(exc).__name__}: {exc}",
+            message="Word 文件已损坏，无法读取，请在 Word 或 WPS 中打开后重新保存",
+        ) from exc
 
 
 def _not_a_package(data):
+    """(English reason, Chinese message) for bytes that are no ZIP package."""
     if data.startswith(_OLE_MAGIC):
         return (
             "not a .docx file but an old Word 97-2003 (.doc) or other OLE file; "
-            "open it in Word or WPS and save it as .docx"
+            "open it in Word or WPS and save it as .docx",
+            "不是 .docx 文件，而是旧版 Word 97-2003（.doc）等文件：请在 Word 或 WPS 中打开，"
+            "另存为 .docx 再导入",
         )
     if not data:
-        return "empty file (0 bytes): not a Word document"
+        return "empty file (0 bytes): not a Word document", "文件是空的（0 字节），不是 Word 文档"
     try:
         data[:4096].decode("utf-8")
     except UnicodeDecodeError:
         try:
             data[:4094].decode("gb18030")
         except UnicodeDecodeError:
-            return "not a Word document: .docx files are ZIP packages and this is not one"
-    return "not a Word document but text: rename it to .txt to import it as a text file"
+            return (
+                "not a Word document: .docx files are ZIP packages and this is not one",
+                "不是 Word 文档：.docx 文件是 ZIP 包，这个文件不是",
+            )
+    return (
+        "not a Word document but text: rename it to .txt to import it as a text file",
+        "不是 Word 文档而是文本：请把文件改名为 .txt，作为文本文件导入",
+    )
 
 
 class _Reader:
@@ -262,6 +289,7 @@ class _Reader:
             raise ArticleFormatError(
                 f"damaged Word file: the picture at line {line} refers to a missing part",
                 line=line,
+                message=f"Word 文件已损坏：第 {line} 行的图片找不到图片文件",
             )
         number = len(self.photos) + 1
         self.photos[number] = EmbeddedPhoto(number, blob, str(part.partname), line)

@@ -109,11 +109,18 @@ def test_preview_lists_new_unchanged_and_failed_files_and_writes_nothing(client,
     assert new["paragraphs"] == 2
     assert new["bylines"] == [("作者", "记者 张三"), ("通讯员", "通讯员 王五"), ("编辑", "李四")]
     assert rows[SEED.name]["title"] == SEED_TITLE
-    assert rows["坏文件.txt"]["reason"]
-    assert ".txt" in rows["图片.jpg"]["reason"]
+    # The importer's reason in English stays beside the Chinese the page shows.
+    assert rows["坏文件.txt"]["reason"] == "binary content (NUL bytes), not a text file"
+    assert (
+        rows["坏文件.txt"]["message"]
+        == "无法导入（文件）：文件含有二进制内容（NUL 字节），不是文本文件"
+    )
+    assert ".txt" in rows["图片.jpg"]["message"]
     assert response.context["importable"] == 1
     page = response.content.decode()
     assert "还没有写入任何内容" in page and "确认导入（1 个文件）" in page
+    assert "文件含有二进制内容（NUL 字节），不是文本文件" in page
+    assert "binary content" not in page
     assert Article.objects.count() == before
 
 
@@ -124,7 +131,9 @@ def test_confirm_imports_drafts_and_records_who(client, content, upload_dir):
     assert response.status_code == 200
     rows = rows_by_name(response)
     assert rows["竞赛.txt"]["label"] == "已新建"
-    assert rows["坏文件.txt"]["label"] == "失败" and rows["坏文件.txt"]["reason"]
+    assert rows["坏文件.txt"]["label"] == "失败"
+    assert "文件含有二进制内容" in rows["坏文件.txt"]["message"]
+    assert "文件含有二进制内容" in response.content.decode()
     article = Article.objects.get(title=NEW_TITLE)
     assert article.status == Status.DRAFT
     assert article.source_file == "竞赛.txt"
@@ -139,6 +148,7 @@ def test_confirm_imports_drafts_and_records_who(client, content, upload_dir):
     assert (version.revision.user, version.revision.comment) == (user, "导入：竞赛.txt")
     entry = AuditEntry.objects.filter(action="import").latest("pk")
     assert entry.user == user and "竞赛.txt" in entry.detail
+    assert "坏文件.txt：无法导入（文件）：文件含有二进制内容" in entry.detail
     # The uploads are gone with the import.
     assert not any(upload_dir.iterdir())
 
@@ -168,7 +178,7 @@ def test_a_district_editors_import_is_a_draft_of_their_district(client, content)
     rows = rows_by_name(preview)
     assert rows["竞赛.txt"]["label"] == "新建"
     assert rows["滨江.txt"]["label"] == "失败"
-    assert "其他城区" in rows["滨江.txt"]["reason"]
+    assert "其他城区" in rows["滨江.txt"]["message"]
     response = confirm(client, preview, status=Status.PUBLISHED)
     rows = rows_by_name(response)
     assert rows["竞赛.txt"]["label"] == "已新建"
@@ -195,7 +205,7 @@ def test_a_district_editor_cannot_rewrite_an_article_outside_their_districts(cli
     changed = txt("竞赛.txt", NEW_TEXT.replace("现场气氛热烈", "现场气氛十分热烈"))
     preview = upload(client, changed)
     (row,) = preview.context["rows"]
-    assert row["label"] == "失败" and "不属于您负责的城区" in row["reason"]
+    assert row["label"] == "失败" and "不属于您负责的城区" in row["message"]
     (row,) = confirm(client, preview).context["rows"]
     assert row["label"] == "失败"
     article.refresh_from_db()
@@ -211,7 +221,8 @@ def test_an_edited_article_is_a_conflict_and_a_gb18030_file_has_a_warning(client
     preview = upload(client, txt("竞赛.txt", changed), txt("gbk.txt", new_text_gb18030()))
     rows = rows_by_name(preview)
     assert rows["竞赛.txt"]["label"] == "冲突"
-    assert "导入后已被编辑修改过" in rows["竞赛.txt"]["reason"]
+    assert "导入后已被编辑修改过" in rows["竞赛.txt"]["message"]
+    assert "edited since its import" in rows["竞赛.txt"]["reason"]
     assert rows["竞赛.txt"]["change_url"].endswith(f"/{article.pk}/change/")
     assert rows["gbk.txt"]["label"] == "新建" and rows["gbk.txt"]["warnings"]
     assert preview.context["importable"] == 1
@@ -307,6 +318,18 @@ def test_a_word_file_is_accepted(client, content):
     assert Article.objects.get(title="Word稿件导入测试").source_file == "稿件.docx"
 
 
+def test_a_corrupt_word_file_is_refused_in_chinese(client, content):
+    login_as(client, "newsroom")
+    corrupt = SimpleUploadedFile("坏稿件.docx", b"PK\x03\x04 truncated zip")
+    preview = upload(client, corrupt)
+    (row,) = preview.context["rows"]
+    assert row["label"] == "失败"
+    assert row["reason"].startswith("damaged Word file (not a readable ZIP package)")
+    assert row["message"].startswith("无法导入（文件）：Word 文件已损坏：不是可读的 ZIP 包")
+    page = preview.content.decode()
+    assert "Word 文件已损坏：不是可读的 ZIP 包" in page and "damaged Word file" not in page
+
+
 def test_limits_and_hostile_input_give_chinese_errors_not_500(
     client, content, settings, monkeypatch
 ):
@@ -319,7 +342,7 @@ def test_limits_and_hostile_input_give_chinese_errors_not_500(
     big = upload(client, txt("大.txt", "字" * 200), txt("../../etc/passwd.txt", NEW_TEXT))
     rows = [(row["name"], row["label"]) for row in big.context["rows"]]
     assert rows == [("大.txt", "失败"), ("passwd.txt", "失败")]
-    assert "文件太大" in big.context["rows"][0]["reason"]
+    assert "文件太大" in big.context["rows"][0]["message"]
 
     settings.IMPORT_MAX_BYTES = 5 * 1024 * 1024
     monkeypatch.setattr(admin_views, "MAX_FILES", 3)
