@@ -689,6 +689,18 @@ def _headline_around(items, kinds, head, title, below):
                 head.title = end
                 head.subtitle, head.subtitle_line = after.text, after.number
                 end += 2
+    if head.subtitle and not head.kicker and title > 0 and not items[title].gap:
+        # Kicker, title and a ——subtitle set as one block above the date: the
+        # short line right above the title is the 引题 (a lone line above a
+        # title without a subtitle may as well be a column name, so not then).
+        above, kind = items[title - 1].text, kinds[title - 1]
+        if (
+            kind == "short"
+            and not layout.ends_like_prose(above)
+            and not layout.is_role_byline(above)
+            and not _HEADLINE_LABEL.match(above)
+        ):
+            head.kicker, head.kicker_line = above, items[title - 1].number
     head.end = max(head.end, end)
 
 

@@ -22,13 +22,19 @@ VARIANTS = {
     "source-on-date-line": "标题戊\n发布时间：2021-03-11 07:23:49　来源：杭州日报\n\n正文。",
     "no-date": "标题己\n\n正文。\n\n作者:记者 李婷婷",
     "no-footer": "标题庚\n发布时间:2021-03-11\n\n新华社杭州3月10日电 第一段。\n\n第二段。",
+    "headline-in-parts-and-photographer": (
+        "党史学习教育进行时\n标题辛\n——百名书记走上讲台\n发布时间:2021-03-11 07:23\n\n正文。\n\n"
+        "来源:杭州日报   作者:记者 李婷婷   摄影:王小明"
+    ),
 }
 
 
 def content_of(article):
     """Everything an import sets, in comparable form."""
     return {
+        "kicker": article.kicker,
         "title": article.title,
+        "subtitle": article.subtitle,
         "published_at": article.published_at,
         "published_time_known": article.published_time_known,
         "source": article.source,
@@ -136,3 +142,18 @@ def test_json_export_to_a_folder_and_null_dates(districts, tmp_path):
 def test_text_export_needs_a_folder(db):
     with pytest.raises(CommandError, match="--out"):
         call_command("export_articles", "--format", "text")
+
+
+def test_a_headline_in_parts_and_a_photographer_survive_the_round_trip(districts, tmp_path):
+    source = tmp_path / "parts.txt"
+    source.write_text(VARIANTS["headline-in-parts-and-photographer"], encoding="utf-8")
+    before, after = round_trip(tmp_path, source)
+    assert before == after
+    (article,) = after
+    assert (article["kicker"], article["title"], article["subtitle"]) == (
+        "党史学习教育进行时",
+        "标题辛",
+        "——百名书记走上讲台",
+    )
+    assert ("photographer", "", "王小明") in article["bylines"]
+    assert ("author", "记者", "李婷婷") in article["bylines"]
