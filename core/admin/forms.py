@@ -66,4 +66,5 @@ class MultipleFileField(forms.FileField):
             raise forms.ValidationError(f"一次最多 {limit} 个文件，您选择了 {len(files)} 个。")
         if not self.check_each:
             return files
-        return [super().clean(item, initial) for item in files]
+        # Explicit: a bare super() has no class or instance inside a comprehension.
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
