@@ -69,14 +69,18 @@ def _ranked_rows(queryset, shared, **columns):
     )
 
 
-def related_items(obj, limit=DEFAULT_LIMIT):
+def related_items(obj, limit=DEFAULT_LIMIT, exclude_articles=()):
     """Up to `limit` related published articles and programmes for `obj`
-    (an Article, Programme or Campaign whose tags may be prefetched)."""
+    (an Article, Programme or Campaign whose tags may be prefetched), leaving
+    out the articles with pks in `exclude_articles`: those the page lists
+    already (a programme's 相关稿件), which would otherwise show twice."""
     tag_ids = [tag.pk for tag in obj.tags.all()]
     if not tag_ids:
         return []
 
     articles = Article.objects.published().filter(tags__in=tag_ids)
+    if exclude_articles:
+        articles = articles.exclude(pk__in=list(exclude_articles))
     programmes = Programme.objects.published().filter(tags__in=tag_ids)
     if isinstance(obj, Article):
         articles = articles.exclude(pk=obj.pk)

@@ -20,7 +20,7 @@ from .forms import ArticleListQuery
 from .models import Article, ArticleRedirect, ArticleSection, Programme
 from .related import related_items
 from .scoping import scoped_articles
-from .tags import tags_with_article_counts, visible_tags
+from .tags import tags_for_index, visible_tags
 
 
 class ArticleListView(PageMetaMixin, ListView):
@@ -89,7 +89,7 @@ class ArticleListView(PageMetaMixin, ListView):
             parts.append(f"标签：{tag.name}")
         if year := self.filters.get("year"):
             parts.append(f"{year}年")
-        return PageMeta(title=" · ".join(parts), description=f"{settings.SITE_NAME}的全部稿件。")
+        return PageMeta(title=" · ".join(parts), description=f"{settings.SITE_NAME}的全部新闻。")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -207,10 +207,24 @@ class TagIndexView(PageMetaMixin, ListView):
     page_column = "标签"
 
     def get_queryset(self):
-        return tags_with_article_counts()
+        tags = list(tags_for_index())
+        for tag in tags:
+            # “3 篇 · 1 项举措 · 2 个城区”, the kinds this tag is used on.
+            tag.count_label = " · ".join(
+                f"{count} {unit}"
+                for count, unit in (
+                    (tag.article_count, "篇"),
+                    (tag.programme_count, "项举措"),
+                    (tag.district_count, "个城区"),
+                )
+                if count
+            )
+        return tags
 
     def get_page_meta(self, context):
-        return PageMeta(title="标签", description=f"{settings.SITE_NAME}的全部标签及稿件数。")
+        return PageMeta(
+            title="标签", description=f"{settings.SITE_NAME}的全部标签及其稿件、举措和城区数。"
+        )
 
 
 class TagDetailView(PageMetaMixin, DetailView):

@@ -4,6 +4,7 @@ was merged into 上城区 in 2021). This app knows nothing of the content about 
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,14 @@ _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 def normalize_district_label(text):
     """Fold the ways one district name is written: 高新区（滨江） == 高新区(滨江)."""
     return _SPACES.sub("", text.translate(_BRACKETS))
+
+
+def is_own_name(alias, district_name):
+    """Whether `alias` is only another way of writing `district_name` (bracket
+    width, spaces). Such an alias adds nothing: the importer already matches
+    the name in every writing (importing.importer.district_index), and pages
+    would list the district as its own alias (高新区(滨江) 又称 高新区（滨江）)."""
+    return normalize_district_label(alias) == normalize_district_label(district_name)
 
 
 class District(models.Model):
@@ -89,3 +98,14 @@ class DistrictAlias(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # The admin's inline sets the district before validating, a new
+        # district (no pk yet) included; without one there is nothing to compare.
+        if not (self.district_id or DistrictAlias.district.is_cached(self)):
+            return
+        if self.name and is_own_name(self.name, self.district.name):
+            raise ValidationError(
+                {"name": "别称与城区名称相同（括号全角半角、空格不计），无需另列。"}
+            )

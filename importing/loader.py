@@ -21,7 +21,7 @@ from articles.models import (
     ProgrammeItem,
 )
 from core.status import Status
-from districts.models import District, DistrictAlias
+from districts.models import District, DistrictAlias, is_own_name
 from search.indexing import index_object
 
 from .importer import import_file
@@ -139,7 +139,12 @@ class _Loader:
                 "change_note": entry.get("change_note", ""),
             },
         )
-        wanted = sorted(entry.get("aliases", []))
+        # An alias that only writes the name another way (高新区（滨江）) is not
+        # kept: the importer matches every writing of the name anyway, and the
+        # page would list the district as its own alias.
+        wanted = sorted(
+            alias for alias in entry.get("aliases", []) if not is_own_name(alias, entry["name"])
+        )
         if sorted(district.aliases.values_list("name", flat=True)) != wanted:
             district.aliases.all().delete()
             DistrictAlias.objects.bulk_create(

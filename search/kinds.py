@@ -178,12 +178,17 @@ def district_entry(district, parts=None):
     aliases = [alias.name for alias in district.aliases.all()]
     tags = list(district.tags.all())
     add_user_words([district.name, *aliases])
-    body = "\n".join(p for p in [district.profile, district.change_note, "、".join(aliases)] if p)
+    # `body` is the text snippets are cut from: the page's prose only. Aliases
+    # and tags are matched through the words alone; appended to the text they
+    # ended snippets with a stray "。 上城".
+    body = "\n".join(p for p in [district.profile, district.change_note] if p)
     return {
         "title": district.name,
         "body": body,
         "title_words": index_text(" ".join([district.name, *aliases])),
-        "body_words": index_text(body + " " + " ".join(t.name for t in tags)),
+        "body_words": index_text(
+            "\n".join([body, "、".join(aliases), " ".join(t.name for t in tags)])
+        ),
         # Every district page is public.
         "status": Status.PUBLISHED,
         "published_at": district.created_at,

@@ -96,3 +96,22 @@ def test_cards_render_from_the_ranking_query_alone(ranked, django_assert_num_que
     programme = next(item for item in items if item.kind == "programme")
     assert programme.obj.district.slug == "ce-shi-cheng-qu"
     assert programme.date == Programme.objects.get(pk=programme.obj.pk).updated_at
+
+
+def test_a_programme_page_lists_its_articles_once(client, db):
+    """An article under 相关稿件 is not repeated under 相关内容; related articles
+    the page does not list yet still are."""
+    campaign = make_campaign()
+    district = make_district(name="测试城区", slug="ce-shi-cheng-qu")
+    programme = make_programme(campaign, district, items=0, tags=TAGS)
+    own = make_article(title="举措自己的稿件", tags=TAGS, programmes=[programme])
+    other = make_article(title="另一篇相关稿件", tags=TAGS[:1])
+
+    keys, _ = related_to(programme, exclude_articles=[own.pk])
+    assert keys == [("article", other.pk)]
+
+    page = client.get(programme.get_absolute_url()).content.decode()
+    listed, related = page.split('id="related-heading"')
+    assert own.get_absolute_url() in listed
+    assert own.get_absolute_url() not in related
+    assert other.get_absolute_url() in related

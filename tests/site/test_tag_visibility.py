@@ -4,6 +4,7 @@ the article list filtered by it are 404, so its name cannot announce news
 that is not out yet."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -110,3 +111,48 @@ def test_unused_tag_is_404(client, content):
 def test_shipped_tags_stay_public(client, content):
     tag = Tag.objects.get(name="党史学习教育")
     assert set(statuses(client, tag.slug).values()) == {200}
+
+
+def index_counts(client):
+    """{tag name: its count text} as the tag index shows them."""
+    page = client.get(reverse("articles:tag_index")).content.decode()
+    return dict(re.findall(r'>([^<>]+)</a>\s*<span class="count">([^<]*)</span>', page))
+
+
+def test_tag_index_lists_tags_used_only_on_districts(client, content):
+    """District pages link to their tags: the index lists them too, counted."""
+    counts = index_counts(client)
+    # Shipped district tags, on no article or programme.
+    assert counts["红色资源"] == "1 个城区"
+    assert counts["弄潮儿"] == "1 个城区"
+    assert counts["高新企业"] == "1 个城区"
+    assert counts["党史学习教育"].startswith("1 篇")
+
+    District.objects.get(slug="shangcheng").tags.add("弄潮儿")
+    assert index_counts(client)["弄潮儿"] == "2 个城区"
+
+
+def test_tag_index_counts_only_visible_items(client, content):
+    campaign = Campaign.objects.get(year=2021)
+    district = District.objects.get(slug="shangcheng")
+    hidden_article("draft")
+    programme = make_programme(campaign, district, tags=[TAG], status=Status.DRAFT)
+    assert TAG not in index_counts(client)
+
+    programme.status = Status.PUBLISHED
+    programme.save()
+    assert index_counts(client)[TAG] == "1 项举措"
+
+    make_article(title="已公开的稿件", tags=[TAG])
+    District.objects.get(slug="jianggan").tags.add(TAG)
+    assert index_counts(client)[TAG] == "1 篇 · 1 项举措 · 1 个城区"
+
+
+def test_tag_index_is_one_query(client, content, django_assert_max_num_queries):
+    from articles.tags import tags_for_index
+
+    with django_assert_max_num_queries(2):  # the content types, then the tags
+        tags = list(tags_for_index())
+    by_name = {tag.name: tag for tag in tags}
+    assert (by_name["红色资源"].article_count, by_name["红色资源"].district_count) == (0, 1)
+    assert by_name["共同富裕"].article_count == 1 and by_name["共同富裕"].programme_count >= 1
