@@ -1,15 +1,20 @@
 """Pages that combine several apps: the home page, the campaign report,
 district and programme pages (each lists articles), and robots.txt."""
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles.models import Article, Campaign, Programme
+from articles.models import Article, Campaign, Programme, ProgrammeEvent
 from articles.related import related_items
 from articles.scoping import scoped_programmes
 from articles.tags import tags_with_article_counts
@@ -135,9 +140,52 @@ class ProgrammeDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = Article.objects.published().for_listing().filter(programmes=self.object)
-        context["articles"] = articles[: self.articles_shown]
-        context["related"] = SimpleLazyObject(lambda: related_items(self.full_object))
+        shown = articles[: self.articles_shown]
+        context["articles"] = shown
+        # An article listed under 相关稿件 is not repeated under 相关内容. The
+        # template lists `shown` first, so its ids cost no query of their own.
+        context["related"] = SimpleLazyObject(
+            lambda: related_items(self.full_object, exclude_articles=[a.pk for a in shown])
+        )
         return context
+
+
+@dataclass
+class FigureGroup:
+    """Key figures counted in one unit (场, 项, …). Only figures in one group
+    are compared, so a bar is drawn only where a group has two or more: six
+    themes (六大专题活动), 24 measures and 100 talks share no scale."""
+
+    unit: str
+    figures: list = field(default_factory=list)  # (programme, figure) pairs
+
+    @property
+    def scale(self):
+        """The bars' maximum, or None when the group has nothing to compare with."""
+        if len(self.figures) < 2:
+            return None
+        return max(figure.value for _, figure in self.figures)
+
+
+@dataclass
+class TimelineEntry:
+    """One dated step of the campaign, whatever it comes from: a programme's
+    event, the report's own publication, or a district's dissolution."""
+
+    kind: str  # "event" | "publication" | "dissolution"
+    date: datetime.date | None
+    date_precision: str  # as ProgrammeEvent's, so one template shows both
+    title: str = ""
+    district: District | None = None
+    date_text: str = ""  # the source's own wording: 昨天, 3月5日, 近日
+    note: str = ""
+    programme: Programme | None = None
+    after_publication: bool = False
+    sort_key: tuple = ()
+
+    @property
+    def date_known(self):
+        return self.date_precision != ProgrammeEvent.Precision.UNKNOWN
 
 
 class ReportParts:
@@ -199,12 +247,105 @@ class ReportParts:
         return self._layout[2]
 
     @cached_property
+    def district_cards(self):
+        """One card per district the report covers, in the report's order: its
+        programme, and the section of the full text it summarises."""
+        cards = [
+            {"district": entry["section"].district, **entry}
+            for entry in self.district_sections
+            if entry["section"].district  # a section without one has no programme either
+        ]
+        cards += [
+            {"district": p.district, "section": None, "programme": p} for p in self.other_programmes
+        ]
+        return cards
+
+    @cached_property
+    def districts(self):
+        """The districts the report covers, each once, in the report's order."""
+        return list(
+            {card["district"].pk: card["district"] for card in self.district_cards}.values()
+        )
+
+    @cached_property
+    def full_text_length(self):
+        """The folded text's length in characters, to the nearest hundred, so
+        the reader knows what opening it means (the lead is shown above it)."""
+        sections = [entry["section"] for entry in self.district_sections]
+        length = sum(len(strip_tags(s.heading + s.body)) for s in sections)
+        return round(length, -2)
+
+    @cached_property
     def figures(self):
         return [(p, f) for p in self.programmes for f in p.figures.all()]
 
     @cached_property
-    def figure_scale(self):
-        return max((f.value for _, f in self.figures), default=0)
+    def figure_groups(self):
+        """The key figures grouped by unit: compared groups (those drawn as bars)
+        first, then the figures that stand alone, each list in report order."""
+        groups = {}
+        for programme, figure in self.figures:
+            unit = figure.unit.strip()
+            groups.setdefault(unit, FigureGroup(unit)).figures.append((programme, figure))
+        compared = [g for g in groups.values() if g.scale is not None]
+        single = [pair for g in groups.values() if g.scale is None for pair in g.figures]
+        return {"compared": compared, "single": single}
+
+    @cached_property
+    def timeline(self):
+        """Every dated step across the districts, in date order: the programmes'
+        events, the report's publication, and what happened to the districts
+        afterwards (江干区 dissolved on 2021-04-09). An event the source dates
+        only as 近日 happened by the time the report was published, so it
+        sorts just before the publication, shown as 日期不详."""
+        published = (
+            timezone.localdate(self.article.published_at) if self.article.published_at else None
+        )
+        last = published or datetime.date.max
+        entries = []
+        for programme in self.programmes:
+            for event in programme.events.all():
+                known = event.date_known
+                entries.append(
+                    TimelineEntry(
+                        kind="event",
+                        date=event.date if known else None,
+                        date_precision=event.date_precision,
+                        title=event.title,
+                        district=programme.district,
+                        date_text=event.date_text,
+                        note=event.note,
+                        programme=programme,
+                        sort_key=(event.date if known else last, 0 if known else 1),
+                    )
+                )
+        if published:
+            entries.append(
+                TimelineEntry(
+                    kind="publication",
+                    date=published,
+                    date_precision=ProgrammeEvent.Precision.DAY,
+                    title=self.article.title,
+                    sort_key=(published, 2),
+                )
+            )
+        for district in self.districts:
+            if district.is_dissolved:
+                entries.append(
+                    TimelineEntry(
+                        kind="dissolution",
+                        date=district.dissolved_on,
+                        date_precision=ProgrammeEvent.Precision.DAY,
+                        district=district,
+                        note=district.change_note,
+                        sort_key=(district.dissolved_on, 0),
+                    )
+                )
+        # sorted() is stable: entries of one day keep the report's district order.
+        entries.sort(key=lambda entry: entry.sort_key)
+        for entry in entries:
+            entry.after_publication = published is not None and entry.sort_key[0] > published
+        return entries
 
     @cached_property
     def related(self):

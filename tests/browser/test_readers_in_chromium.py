@@ -61,8 +61,9 @@ def test_report_and_article_fit_the_screen_and_are_saved_as_screenshots(site, ne
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
     page.goto(site + public_pages()["report"])
-    sections = page.locator(".district-section .district-name").all_inner_texts()
-    assert [s.split()[0] for s in sections] == ["上城区", "江干区", "高新区（滨江）"]
+    # One card per district, in the report's order (the full text is folded below them).
+    cards = page.locator(".district-card .district-name").all_inner_texts()
+    assert [c.split()[0] for c in cards] == ["上城区", "江干区", "高新区（滨江）"]
 
 
 @pytest.mark.parametrize(
