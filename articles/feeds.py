@@ -46,7 +46,7 @@ class ArticleFeed(Feed):
         return reverse("articles:article_list") if obj is None else obj.get_absolute_url()
 
     def description(self, obj=None):
-        return f"{self.title(obj)}：最新稿件"
+        return f"{self.title(obj)}：最新新闻"
 
     def articles(self, obj):
         return Article.objects.published()

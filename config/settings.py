@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside the page cache (pages are stored typeset) and Common/ConditionalGet (their
+    # Content-Length and ETag describe the typeset bytes).
+    "core.typesetting.TypesettingMiddleware",
     "core.middleware.FontSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

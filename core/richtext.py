@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from django.urls import reverse_lazy
 from django_prose_editor.fields import create_sanitizer
 
-from .typography import fullwidth_punctuation
+from .typesetting import typeset_html as _typeset_html
 
 BODY_EXTENSIONS = {
     "Paragraph": True,
@@ -179,12 +179,7 @@ def paragraphs_from_html(html):
     return [text for is_heading, text in parser.blocks if not is_heading]
 
 
-_TAG = re.compile(r"(<[^>]*>)")
-
-
 def typeset_html(html):
-    """Apply Chinese display punctuation to the text between tags only."""
-    return "".join(
-        part if part.startswith("<") else fullwidth_punctuation(part)
-        for part in _TAG.split(html or "")
-    )
+    """Apply Chinese display punctuation to the text of `html` (not its markup);
+    the rule for whole pages, core.typesetting.typeset_html, applied to a part."""
+    return _typeset_html(html or "")

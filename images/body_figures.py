@@ -5,10 +5,7 @@ references of one or many bodies with two queries in all (the images, then
 their renditions), whatever the number of pictures.
 """
 
-from django.conf import settings
 from django.utils.html import format_html
-
-from core.typography import fullwidth_punctuation
 
 from .models import Image
 from .renditions import FORMATS, PRESETS, renditions_for
@@ -19,19 +16,13 @@ from .templatetags.images import picture
 BODY_SIZES = "(min-width: 52rem) 50rem, calc(100vw - 2rem)"
 
 
-def _typeset(text):
-    if getattr(settings, "ZH_FULLWIDTH_PUNCTUATION", True):
-        return fullwidth_punctuation(text)
-    return text
-
-
 def figure(image):
     """One picture with its caption and credit, lazily loaded."""
     caption = image.caption.strip()
     credit = image.credit_line
     if caption or credit:
         credit_html = format_html(' <span class="credit">{}</span>', credit) if credit else ""
-        figcaption = format_html("<figcaption>{}{}</figcaption>", _typeset(caption), credit_html)
+        figcaption = format_html("<figcaption>{}{}</figcaption>", caption, credit_html)
     else:
         figcaption = ""
     return format_html(

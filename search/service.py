@@ -3,13 +3,11 @@
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from core.publication import visibility
-from core.richtext import typeset_html
 from documents.models import Document
 
 from . import backends
@@ -280,7 +278,6 @@ def snippet(text, terms):
 
 
 def typeset(html):
-    """Chinese display punctuation, as on every page (ZH_FULLWIDTH_PUNCTUATION)."""
-    if getattr(settings, "ZH_FULLWIDTH_PUNCTUATION", True):
-        html = typeset_html(html)
+    """Highlighted HTML, safe to show. Chinese punctuation is set where every
+    page's is, on the way out (core.typesetting), also in /search.json."""
     return mark_safe(html)
