@@ -2,7 +2,7 @@
 production: gunicorn (DEBUG off) behind nginx with deploy/nginx.conf.
 
 Usage:
-    .venv/bin/python bench/lighthouse.py [--runs N] [--workers N] [--keep-reports DIR]
+    .venv/bin/python bench/lighthouse.py [--runs N] [--workers N] [--keep-reports DIR] [--report]
 
 Needs node/npm, Debian's chromium (CHROME_PATH, default /usr/bin/chromium) and
 nginx (/usr/sbin/nginx; nginx-light is enough). Lighthouse is the exact version
@@ -24,6 +24,7 @@ not involved in media at all. Then:
    one made the article's 题图 and ten put into its text as editors store them
    (core.richtext.figure_html appended to the sections' bodies, in turn);
 
+(with --report, also 0. the 2021 campaign report page, before the photos)
 and runs Lighthouse --runs times (default 3) on each, with the default mobile
 emulation and with --preset=desktop, categories performance, accessibility,
 best-practices and SEO. Lighthouse's own throttling applies (simulated Slow 4G
@@ -81,6 +82,8 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PRESETS = {"mobile": [], "desktop": ["--preset=desktop"]}
 PHOTOS_IN_TEXT = 10
+# The seed campaign's report (load_content), measured with --report.
+REPORT_PATH = "/campaigns/2021-dang-shi-xue-xi-jiao-yu/"
 # Lighthouse runs Chromium as root here, hence --no-sandbox; --headless=new is
 # the headless mode that renders as the real browser does.
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
@@ -368,6 +371,9 @@ def main():
         "--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"), help="Chromium"
     )
     parser.add_argument("--keep-reports", metavar="DIR", help="copy Lighthouse's JSON reports here")
+    parser.add_argument(
+        "--report", action="store_true", help="also measure the campaign report page (专题报道)"
+    )
     args = parser.parse_args()
     if not os.access(NGINX, os.X_OK):
         parser.error("nginx is not installed (Debian: apt-get install nginx-light)")
@@ -415,10 +421,11 @@ def main():
 
         app_port = free_port()
         nginx_port = start_nginx(cleanup, workdir, static_root, media_root, app_port)
-        url = f"http://{HOST}:{nginx_port}{article.get_absolute_url()}"
+        site = f"http://{HOST}:{nginx_port}"
+        url = site + article.get_absolute_url()
         results = []
 
-        def measure(page, slug, pictures):
+        def measure(page, slug, pictures, url=url):
             # A fresh gunicorn: its page cache cannot hold the previous page.
             process = start_gunicorn(cleanup, app_port, args.workers, workdir / "gunicorn.log")
             try:
@@ -434,6 +441,8 @@ def main():
             finally:
                 stop_process(process)
 
+        if args.report:
+            measure("campaign report", "report", 0, site + REPORT_PATH)
         measure("article, no photos", "before", 0)
         print(f"uploading {PHOTOS_IN_TEXT + 1} phone photos…", flush=True)
         sections = add_photos(article)

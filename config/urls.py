@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
+from js_asset import static_lazy
 
 from search.views import SearchView, search_json
 from website.sitemaps import SITEMAPS
@@ -23,6 +25,8 @@ urlpatterns = [
     path("files/", include("documents.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico on their own; the file is a static one (hashed name).
+    path("favicon.ico", RedirectView.as_view(url=static_lazy("favicon.ico")), name="favicon"),
     # Before the admin's own URLs, which would take any path under admin/.
     path("admin/2fa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
