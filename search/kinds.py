@@ -203,7 +203,7 @@ def district_entry(district, parts=None):
 ARTICLE = register(
     SearchableKind(
         name="article",
-        label="稿件",
+        label="新闻",
         model=Article,
         boost=1.0,
         entry=article_entry,

@@ -208,7 +208,7 @@ def test_results_page(client, content):
     page = client.get(reverse("search"), {"q": "院士讲堂"}).content.decode()
     assert "找到 2 条与“院士讲堂”相关的结果" in page
     assert "<mark>院士讲堂</mark>" in page
-    assert 'class="badge kind-article">稿件</span>' in page
+    assert 'class="badge kind-article">新闻</span>' in page
     assert 'class="badge kind-programme">举措</span>' in page
     assert "2021年3月11日" in page
 
