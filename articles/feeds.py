@@ -6,6 +6,7 @@ URL pattern (see articles.query_forms for the rule on the other pages).
 
 import copy
 import html
+import logging
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -22,6 +23,8 @@ from images.renditions import rendition, renditions_for
 
 from .models import Article
 from .tags import visible_tags
+
+logger = logging.getLogger(__name__)
 
 FEED_LENGTH = 30
 ENCLOSURE_SPEC = "w1024"
@@ -60,7 +63,10 @@ class ArticleFeed(Feed):
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
         # Every item's enclosure picture in one query, not one per item.
-        renditions_for([item.lead_image for item in items], [ENCLOSURE_SPEC], ["jpeg"])
+        try:
+            renditions_for([item.lead_image for item in items], [ENCLOSURE_SPEC], ["jpeg"])
+        except OSError:
+            logger.exception("Feed enclosures: a picture's original could not be read")
         return items
 
     def item_title(self, item):
@@ -103,9 +109,16 @@ class ArticleFeed(Feed):
         # The 题图 travels with the item, as RSS readers show it.
         if item.lead_image is None:
             return []
-        picture = rendition(item.lead_image, ENCLOSURE_SPEC, "jpeg")
+        try:
+            picture = rendition(item.lead_image, ENCLOSURE_SPEC, "jpeg")
+            size = picture.file.size
+        except OSError:
+            # A picture whose files are gone is left out, not the whole feed
+            # (check_media and check_links report it).
+            logger.exception("Feed enclosure of article %s left out", item.pk)
+            return []
         url = picture.url if "://" in picture.url else absolute_url(self.request, picture.url)
-        return [Enclosure(url, str(picture.file.size), "image/jpeg")]
+        return [Enclosure(url, str(size), "image/jpeg")]
 
     def item_guid(self, item):
         return f"article-{item.pk}"

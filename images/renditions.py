@@ -387,5 +387,11 @@ def share_image_url(request, image):
     or "" without an image. Object storage may already give absolute URLs."""
     if image is None:
         return ""
-    url = rendition(image, OG_SPEC, "jpeg").url
+    try:
+        url = rendition(image, OG_SPEC, "jpeg").url
+    except OSError:
+        # The original is gone and the share picture was never made: no share
+        # picture rather than a failed page or feed (check_media reports the file).
+        logger.exception("Share picture of image %s could not be made", image.pk)
+        return ""
     return url if "://" in url else absolute_url(request, url)

@@ -10,6 +10,9 @@ renditions are fetched with one query per image, or none when the view has
 called `renditions_for(images, …)` for the whole list.
 """
 
+import functools
+import logging
+
 from django import template
 from django.db.models import prefetch_related_objects
 from django.utils.html import format_html, format_html_join
@@ -17,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from ..renditions import FORMATS, OG_SPEC, PRESETS, rendition, renditions_for
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 _MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 
@@ -34,7 +38,24 @@ def _srcset(renditions):
     return ", ".join(f"{item.url} {item.width}w" for item in renditions)
 
 
+def _empty_if_unreadable(function):
+    """A picture whose original file is gone (or unreadable) and whose
+    renditions are not made yet is left out of the page, logged, rather than
+    failing the whole page; check_media and check_links report the file."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except OSError:
+            logger.exception("Picture left out: a rendition could not be made")
+            return ""
+
+    return wrapper
+
+
 @register.simple_tag
+@_empty_if_unreadable
 def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=None):
     """A <picture> of `image` in every format, for browsers to choose from.
 
@@ -74,6 +95,7 @@ def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=No
 
 
 @register.simple_tag(takes_context=True)
+@_empty_if_unreadable
 def og_image_url(context, image):
     """The absolute URL of `image`'s share picture (1200×630 JPEG), for
     og:image; empty without an image."""
@@ -85,6 +107,7 @@ def og_image_url(context, image):
 
 
 @register.simple_tag
+@_empty_if_unreadable
 def prefetch_pictures(objects, preset="square"):
     """Before a loop over cards: every object's 题图 (`lead_image`) and its
     renditions for `preset`, in two queries for the whole list instead of two

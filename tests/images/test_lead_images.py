@@ -130,3 +130,21 @@ def test_list_cards_show_pictures_without_a_query_per_card(
         page = client.get(url).content.decode()
     assert page.count('class="card has-picture"') == 6
     assert page.count("<picture>") == 6 and 'alt=""' in page
+
+
+def test_a_picture_whose_original_is_gone_is_left_out_not_a_500(client, pictured):
+    """Found by check_links: with the original deleted from storage and no
+    renditions made yet, pages and feeds still answer; the picture is left out
+    (check_media reports the missing file)."""
+    from django.core.files.storage import default_storage
+
+    article, image = pictured
+    image.renditions.all().delete()
+    default_storage.delete(image.file.name)
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert '<figure class="lead-image">' in page.content.decode()
+    assert "<picture>" not in page.content.decode()
+    assert client.get("/").status_code == 200
+    rss = client.get(reverse("feeds:articles_rss"))
+    assert rss.status_code == 200 and b"<enclosure" not in rss.content
