@@ -82,6 +82,10 @@ GROUP_PERMISSIONS = {
         # Lifting a sign-in lock (django-axes) for a colleague.
         "accounts.view_loginlock",
         "accounts.delete_loginlock",
+        # Column update expectations (网站健康) for the inspection.
+        "website.view_columnexpectation",
+        "website.add_columnexpectation",
+        "website.change_columnexpectation",
     ],
     DISTRICT_EDITORS: _CONTENT,
 }

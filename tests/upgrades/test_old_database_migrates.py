@@ -67,6 +67,7 @@ NEW_MODELS = {
     ("images", "image"),
     ("images", "rendition"),
     ("documents", "document"),
+    ("website", "columnexpectation"),
 }
 NEW_TABLES = {f"{app_label}_{model}" for app_label, model in NEW_MODELS} | {
     "images_image_districts",
