@@ -20,6 +20,7 @@ from editorial.admin import ReviewAdminMixin
 from images.models import Image
 from proofreading.checker import blocking, proofreader_for
 
+from ..links import broken_links_on_save
 from ..models import Article, ArticleRedirect, ArticleSection, Byline, Correction
 from ..proofreading import proofread_article
 from .tags import TagSuggestionsMixin
@@ -458,6 +459,11 @@ class ArticleAdmin(
         if kept:
             # A district editor cannot remove links to districts they do not edit.
             form.instance.districts.add(*kept)
+        # After the sections and attachments are saved, so the check sees what
+        # readers will; it warns and never blocks the save.
+        if problems := broken_links_on_save(form.instance):
+            listed = "；".join(f"{p.url}（{p.reason}）" for p in problems)
+            messages.warning(request, f"本稿有 {len(problems)} 处失效链接：{listed}")
 
     @admin.display(description="城区")
     def district_names(self, article):
