@@ -711,12 +711,16 @@ def _take_metas(items, kinds, metas, start, stop, head, pending=""):
         if kinds[index] != "meta":
             pending = ""
             continue
-        meta = metas[index]
-        if pending and LABELS[pending][0] == "date" and meta.date is not None and not meta.fields:
-            meta.date_rank, meta.date_label, meta.site = LABELS[pending][1], pending, ""
-        head.metas.append((items[index].number, meta))
-        pending = meta.pending_label
+        pending = _take_meta(items[index], metas[index], head, pending)
     return pending
+
+
+def _take_meta(item, meta, head, pending):
+    """Record one metadata line; a date alone under a waiting date label is its value."""
+    if pending and LABELS[pending][0] == "date" and meta.date is not None and not meta.fields:
+        meta.date_rank, meta.date_label, meta.site = LABELS[pending][1], pending, ""
+    head.metas.append((item.number, meta))
+    return meta.pending_label
 
 
 def _finish_head(items, kinds, metas, head, notes, pending=""):
@@ -738,7 +742,8 @@ def _finish_head(items, kinds, metas, head, notes, pending=""):
         if kind == "photo":
             head.photos.append(item)
         elif kind == "meta":
-            pending = _take_metas(items, kinds, {index: meta}, index, index + 1, head, pending)
+            # Past the scanned lines kinds has no entry: the line was classified here.
+            pending = _take_meta(item, meta, head, pending)
             byline_here = any(LABELS[label][0] == "byline" for label, _ in meta.fields)
             index += 1
             after_byline = byline_here
