@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 
 from articles.models import Article
+from audit.log import collected, write_collected
 from districts.models import District, normalize_district_label
 from proofreading.checker import Proofreader
 from proofreading.texts import (
@@ -100,6 +101,7 @@ class Importer:
         self.existing = {}
         self.uncertain = {}
         self.deferred = False
+        self.audit_entries = []  # of the batch's saved files, written with it
 
     def run(self, paths, progress=None):
         """Import every file under `paths`; `progress` is called once per file."""
@@ -144,6 +146,7 @@ class Importer:
             # The batch could not be written together: write it file by file,
             # so only a file the database refuses fails.
             self.writer.discard_pending()
+            self.audit_entries = []
             self._lookup_existing(batch)
             results = self._write_batch(batch, report, deferred=False)
         for result in results:
@@ -153,6 +156,7 @@ class Importer:
 
     def _write_batch(self, batch, report, deferred):
         self.deferred = deferred
+        self.audit_entries = []
         results = []
         with self.photo_store.undo_on_failure(), transaction.atomic():
             for item in batch:
@@ -169,6 +173,8 @@ class Importer:
     def _flush(self):
         """Write what new articles of this batch still need, in bulk."""
         self.writer.flush()
+        write_collected(self.audit_entries)
+        self.audit_entries = []
 
     def _read(self, path):
         item = _Pending(path=path, name=display_name(path))
@@ -271,8 +277,15 @@ class Importer:
         result.preview = preview_of(parsed)
         result.warnings += proofreading_warnings(parsed, self.proofreader)
         try:
-            with self.photo_store.undo_on_failure(), transaction.atomic(), signals_paused():
+            # The file's audit entries join the batch's only if its rows are saved.
+            with (
+                collected() as audit,
+                self.photo_store.undo_on_failure(),
+                transaction.atomic(),
+                signals_paused(),
+            ):
                 self._save(item, result)
+            self.audit_entries += audit.entries
         except DatabaseError as exc:
             return FileResult(
                 item.name,
