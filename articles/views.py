@@ -21,6 +21,7 @@ from .models import Article, ArticleRedirect, ArticleSection, Programme
 from .related import related_items
 from .scoping import scoped_articles
 from .tags import tags_for_index, visible_tags
+from .visits import total_subquery
 
 
 class ArticleListView(PageMetaMixin, ListView):
@@ -122,7 +123,13 @@ class ArticleDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
     detail_lookups = DETAIL_LOOKUPS
 
     def get_queryset(self):
-        return Article.objects.published().select_related("lead_image")
+        # The visit count as of this build rides on the article's own query; the
+        # page's script replaces it with the beacon's answer (articles.visits).
+        return (
+            Article.objects.published()
+            .select_related("lead_image")
+            .annotate(visit_count=total_subquery())
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -183,6 +190,8 @@ class ArticleDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
         # points it back at the site page the reader came from, if any.
         context["back_url"] = reverse("articles:article_list")
         context["back_label"] = "返回新闻列表"
+        if not context.get("preview"):
+            context["visit_url"] = reverse("articles:article_visit", args=[self.object.pk])
         return context
 
 

@@ -182,9 +182,17 @@ FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 # A write to any table of these apps invalidates every cached page.
 PAGE_CACHE_CONTENT_APPS = ["core", "districts", "images", "documents", "articles", "search"]
 # Tables of those apps whose writes change no page: an editor's autosave every
-# 30 s, and a rendition made the first time a page asks for it.
-PAGE_CACHE_IGNORED_MODELS = ["core.AutosavedForm", "images.Rendition"]
+# 30 s, a rendition made the first time a page asks for it, and visit counts
+# (a page's script fills in the count; a flush must not empty the cache).
+PAGE_CACHE_IGNORED_MODELS = ["core.AutosavedForm", "images.Rendition", "articles.ArticleVisitDay"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/"]
+
+# Visit counts (articles.visits): one count per reader per article in this
+# many seconds; the buffer in Redis is written to the database once it holds
+# VISIT_FLUSH_THRESHOLD counts or is VISIT_FLUSH_SECONDS old.
+VISIT_DEDUP_SECONDS = int(os.environ.get("VISIT_DEDUP_SECONDS", "1800"))
+VISIT_FLUSH_THRESHOLD = int(os.environ.get("VISIT_FLUSH_THRESHOLD", "200"))
+VISIT_FLUSH_SECONDS = int(os.environ.get("VISIT_FLUSH_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

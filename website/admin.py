@@ -1,13 +1,20 @@
-"""The columns' update expectations, and the 网站健康 page that measures the
-columns against them (website.health)."""
+"""The columns' update expectations, the 网站健康 page that measures the
+columns against them (website.health), and the annual statistics page on the
+same columns (website.annual)."""
+
+import csv
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
+from articles import visits
+
+from . import annual
 from .health import column_choices, site_health
 from .models import ColumnExpectation
 
@@ -18,6 +25,26 @@ HEALTH_PERMISSIONS = ("website.view_columnexpectation", "articles.publish_articl
 
 def may_see_health(user):
     return user.is_active and user.is_staff and any(map(user.has_perm, HEALTH_PERMISSIONS))
+
+
+# The annual report's figures: for those given the statistics permission, and
+# publishers. Site-wide figures, so not for district editors as such.
+STATISTICS_PERMISSIONS = ("articles.view_visit_statistics", "articles.publish_article")
+
+
+def may_see_statistics(user):
+    return user.is_active and user.is_staff and any(map(user.has_perm, STATISTICS_PERMISSIONS))
+
+
+class AnnualReportForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    format = forms.ChoiceField(
+        label="格式", choices=[("html", "网页"), ("csv", "CSV")], required=False
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, f"{year}年") for year in years]
 
 
 class ColumnExpectationForm(forms.ModelForm):
@@ -56,6 +83,11 @@ class ColumnExpectationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.health_view),
                 name="website_site_health",
             ),
+            path(
+                "annual/",
+                self.admin_site.admin_view(self.annual_view),
+                name="website_annual_report",
+            ),
             *super().get_urls(),
         ]
 
@@ -77,6 +109,29 @@ class ColumnExpectationAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/website/site_health.html", context)
 
+    def annual_view(self, request):
+        if not may_see_statistics(request.user):
+            raise PermissionDenied
+        years = annual.years()
+        data = request.GET if "year" in request.GET else {"year": years[0]}
+        form = AnnualReportForm(data, years=years)
+        report = None
+        if form.is_valid():
+            # Counts still buffered belong in the figures.
+            visits.flush()
+            report = annual.annual_report(form.cleaned_data["year"])
+            if form.cleaned_data["format"] == "csv":
+                return _annual_csv(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "年度统计（政府网站工作年度报表）",
+            "form": form,
+            "report": report,
+            "month_labels": annual.MONTH_LABELS,
+        }
+        return TemplateResponse(request, "admin/website/annual_report.html", context)
+
     def _expectation_url(self, request, key, expectations):
         """Where to set this column's expectation, if the user may."""
         if key in expectations:
@@ -86,3 +141,17 @@ class ColumnExpectationAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             return None
         return reverse("admin:website_columnexpectation_add") + "?" + urlencode({"key": key})
+
+
+def _annual_csv(report):
+    """The same table as the page, for a spreadsheet (UTF-8 with a BOM, which
+    Excel needs to read Chinese)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="annual-{report.year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["栏目", "指标", *annual.MONTH_LABELS, "全年"])
+    for row in report.rows:
+        writer.writerow([row.name, "发布信息数", *row.published, row.published_total])
+        writer.writerow([row.name, "浏览次数", *row.visits, row.visits_total])
+    return response

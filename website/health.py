@@ -306,3 +306,11 @@ def site_health(now=None):
 def column_choices(now=None):
     """(key, name) of every column, for the expectation form."""
     return [(key, name) for key, name, *_ in _sources(now or timezone.now())]
+
+
+def column_articles(now=None):
+    """(key, name, url, articles listed now) of every column, in navigation
+    order, for other reports on the same columns (website.annual)."""
+    return [
+        (key, name, url, listed) for key, name, url, listed, *_ in _sources(now or timezone.now())
+    ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article, Campaign, Programme, ProgrammeEvent
+from articles.popular import POPULAR_DAYS, latest_and_popular
 from articles.related import related_items
 from articles.scoping import scoped_programmes
 from articles.tags import tags_with_article_counts
@@ -47,7 +48,13 @@ class HomeView(PageMetaMixin, TemplateView):
             .filter(report_article__in=Article.objects.published())
             .select_related("report_article")
         )
-        context["latest_articles"] = Article.objects.published().for_listing()[:10]
+        # Both lists from one query, made only if a fragment needs either.
+        lists = SimpleLazyObject(
+            lambda: latest_and_popular(Article.objects.published().for_listing())
+        )
+        context["latest_articles"] = SimpleLazyObject(lambda: lists[0])
+        context["popular_articles"] = SimpleLazyObject(lambda: lists[1])
+        context["popular_days"] = POPULAR_DAYS
         context["districts"] = District.objects.prefetch_related("successors")
         context["popular_tags"] = tags_with_article_counts()[:20]
         return context

@@ -9,12 +9,14 @@ from .article import (
     link_body_images,
 )
 from .campaign import Campaign, KeyFigure, Programme, ProgrammeEvent, ProgrammeItem
+from .visits import ArticleVisitDay
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleSection",
+    "ArticleVisitDay",
     "Byline",
     "Campaign",
     "Correction",

@@ -1,0 +1,46 @@
+"""The beacon an article page sends once it is open (static/js/visits.js):
+count the visit (articles.visits) and answer the count to show.
+
+It accepts what it must and nothing else: an empty POST from this site's own
+pages. No session, no cookie, no form: it is exempt from CSRF because it takes
+no input and changes nothing but a count, and a request another site makes a
+browser send (Sec-Fetch-Site or Origin say so) is refused."""
+
+from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import visits
+
+MAX_BODY = 64  # bytes; browsers send none, but some add a little
+
+
+def _answer(data, status=200):
+    response = JsonResponse(data, status=status)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _from_another_site(request):
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and origin != f"{request.scheme}://{request.get_host()}"
+
+
+@csrf_exempt
+@require_POST
+def visit_beacon(request, pk):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_BODY + 1
+    if length > MAX_BODY:
+        return _answer({"error": "请求无效。"}, status=400)
+    if _from_another_site(request):
+        return _answer({"error": "只接受本站页面的请求。"}, status=403)
+    count = visits.record(request, pk)
+    if count is None:
+        return _answer({"error": "稿件不存在。"}, status=404)
+    return _answer({"count": count})

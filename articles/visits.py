@@ -1,0 +1,418 @@
+"""Counting visits (浏览次数) without defeating the page cache or writing to the
+database once per view.
+
+An article page, cached whole like any other, sends one small POST (a beacon,
+static/js/visits.js) to articles.beacon. Each beacon:
+
+- is dropped if it comes from a bot (crawlerdetect, by user agent) or a
+  visitor already counted for the article within VISIT_DEDUP_SECONDS: the
+  visitor is a keyed hash of article, address and user agent, kept in Redis
+  with that lifetime only (never in the database, no cookie);
+- otherwise adds one to a buffer in Redis (per article and day);
+- answers the article's current count: its total in the database at the last
+  flush (cached in Redis under the page-cache generation, so an unpublished
+  article is looked up again and refused) plus what the buffer holds for it.
+
+The buffer is written to ArticleVisitDay in one transaction once it holds
+VISIT_FLUSH_THRESHOLD counts or its oldest count is VISIT_FLUSH_SECONDS old,
+by whichever request notices first: no cron. Several app servers may notice at
+once; a lock in Redis lets one flush, and the buffer is renamed away in the same
+MULTI that resets its size, so counts arriving meanwhile start a new buffer and
+none is lost or written twice. A batch whose write failed stays under its
+flushing name and is written by the next flush.
+
+Without Redis (no REDIS_URL), or while it does not answer, each process keeps
+the buffer and the visitors it saw in its own memory and writes batches the
+same way (one warning a minute, as the page cache does); de-duplication then
+holds per process only.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import math
+import threading
+import time
+import uuid
+from collections import Counter, OrderedDict
+
+import redis
+from crawlerdetect import CrawlerDetect
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from audit.client_ip import client_ip
+from core.pagecache import store
+
+from .models import Article, ArticleVisitDay
+
+logger = logging.getLogger("articles.visits")
+
+_REDIS_ERRORS = (redis.RedisError, store.Unavailable)
+
+_crawlers = CrawlerDetect()
+
+BUFFER = "visits:buffer"  # hash "pk:YYYY-MM-DD" -> count
+PENDING = "visits:pending"  # hash pk -> count, the same counts by article
+SIZE = "visits:size"
+SINCE = "visits:since"  # POSIX time of the buffer's first count
+FLUSHING = "visits:flushing"
+FLUSHING_PENDING = "visits:flushing-pending"
+LOCK = "visits:flush-lock"
+TOTALS = "visits:totals:{}"  # per page-cache generation: hash pk -> total in the database
+SEEN = "visits:seen:{}"
+
+LOCK_SECONDS = 60
+TOTALS_SECONDS = 24 * 3600
+# Delete the lock only if it is still ours (it may have timed out and been taken).
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+def is_bot(user_agent):
+    """No browser sends an empty User-Agent; the rest crawlerdetect knows."""
+    user_agent = (user_agent or "").strip()
+    return not user_agent or _crawlers.is_crawler(user_agent)
+
+
+def visitor(request, article_pk):
+    """A keyed hash of who is reading which article: the address and user agent
+    cannot be read back from it, and the same reader of another article is
+    another visitor."""
+    message = "\n".join((str(article_pk), client_ip(request) or "", _user_agent(request)))
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _user_agent(request):
+    return request.META.get("HTTP_USER_AGENT", "")[:512]
+
+
+def total_subquery():
+    """An article's total count as an expression on Article (for annotate)."""
+    days = (
+        ArticleVisitDay.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return Coalesce(Subquery(days), 0)
+
+
+def _public_total(pk):
+    """The article's total in the database, or None if readers may not see it."""
+    return (
+        Article.objects.published()
+        .filter(pk=pk)
+        .annotate(visits=total_subquery())
+        .values_list("visits", flat=True)
+        .first()
+    )
+
+
+def record(request, pk):
+    """Count a beacon for article `pk`; the count to show, or None for an
+    article readers may not see (nothing is counted for it)."""
+    counted = not is_bot(_user_agent(request))
+    seen = visitor(request, pk) if counted else None
+    now = time.time()
+    day = timezone.localdate().isoformat()
+    backend = _redis()
+    if backend is not None:
+        try:
+            count = backend.record(pk, seen, day, now)
+        except _REDIS_ERRORS as error:
+            _outage.failed(error)
+        else:
+            if count is not None and backend.flush_due:
+                _quietly(backend.flush)
+            return count
+    count = _local.record(pk, seen, day, now)
+    if count is not None and _local.flush_due(now):
+        _quietly(_local.flush)
+    return count
+
+
+def flush():
+    """Write whatever is buffered now (the annual report does, before it sums)."""
+    backend = _redis()
+    if backend is not None:
+        _quietly(backend.flush)
+    _quietly(_local.flush)
+
+
+def _quietly(flush):
+    """A failed flush costs the reader nothing: the counts wait for the next."""
+    try:
+        flush()
+    except _REDIS_ERRORS as error:
+        _outage.failed(error)
+    except Exception:
+        logger.exception("Visit counts: a flush failed; its counts wait for the next one")
+
+
+def _due(size, since, now):
+    if size <= 0:
+        return False
+    return size >= settings.VISIT_FLUSH_THRESHOLD or now - since >= settings.VISIT_FLUSH_SECONDS
+
+
+def write_counts(counts):
+    """Add {(article pk, ISO day): n} to ArticleVisitDay in one transaction;
+    counts for articles deleted meanwhile are dropped. Returns the pks written."""
+    pks = {pk for pk, _ in counts}
+    existing = set(Article.objects.filter(pk__in=pks).values_list("pk", flat=True))
+    rows = [
+        (pk, dt.date.fromisoformat(day), n)
+        for (pk, day), n in sorted(counts.items())
+        if pk in existing and n > 0
+    ]
+    if not rows:
+        return existing
+    quote = connection.ops.quote_name
+    table = quote(ArticleVisitDay._meta.db_table)
+    count = quote("count")
+    # An upsert that adds, the same SQL on SQLite (3.24+) and PostgreSQL: two
+    # flushes (two processes without Redis) never overwrite each other.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), 300):
+            batch = rows[start : start + 300]
+            values = ", ".join(["(%s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('article_id')}, {quote('day')}, {count}) "
+                f"VALUES {values} ON CONFLICT ({quote('article_id')}, {quote('day')}) "
+                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+                [value for row in batch for value in row],
+            )
+    return existing
+
+
+def _totals(pks):
+    """{pk: total in the database} for these articles."""
+    return dict(
+        ArticleVisitDay.objects.filter(article__in=pks)
+        .order_by()
+        .values("article")
+        .annotate(total=Sum("count"))
+        .values_list("article", "total")
+    )
+
+
+class _Outage:
+    """Redis failed: leave it alone for a few seconds (a dead Redis costs one
+    connection attempt now and then, not one per beacon), warn once a minute."""
+
+    retry_seconds = 2.0
+    warn_every_seconds = 60.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.retry_at = 0.0
+        self.last_warning = -math.inf
+
+    def failed(self, error):
+        now = time.monotonic()
+        with self.lock:
+            self.retry_at = now + self.retry_seconds
+            warn = now - self.last_warning >= self.warn_every_seconds
+            if warn:
+                self.last_warning = now
+        if warn:
+            logger.warning(
+                "Visit counts: Redis unavailable (%s: %s); counting in this process until it answers.",
+                type(error).__name__,
+                error,
+            )
+
+    def skipping(self):
+        return time.monotonic() < self.retry_at
+
+    def forget(self):
+        self.retry_at = 0.0
+        self.last_warning = -math.inf
+
+
+_outage = _Outage()
+
+
+class _RedisVisits:
+    def __init__(self, client, cache):
+        self.client = client
+        self.key = cache.make_and_validate_key
+        self.flush_due = False
+
+    def record(self, pk, seen, day, now):
+        totals_key = self.key(TOTALS.format(store.current_generation()))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hget(totals_key, pk)
+        if seen is not None:
+            pipe.set(self.key(SEEN.format(seen)), 1, nx=True, ex=settings.VISIT_DEDUP_SECONDS)
+        known, *first = pipe.execute()
+        if known is None:
+            total = _public_total(pk)
+            if total is None:
+                return None
+            self.client.hsetnx(totals_key, pk, total)
+            self.client.expire(totals_key, TOTALS_SECONDS)
+        else:
+            total = int(known)
+        pipe = self.client.pipeline(transaction=True)
+        counted = bool(first and first[0])
+        if counted:
+            pipe.hincrby(self.key(BUFFER), f"{pk}:{day}", 1)
+            pipe.hincrby(self.key(PENDING), pk, 1)
+            pipe.incr(self.key(SIZE))
+            pipe.set(self.key(SINCE), now, nx=True)
+        pipe.get(self.key(SIZE))
+        pipe.get(self.key(SINCE))
+        pipe.hget(self.key(PENDING), pk)
+        pipe.hget(self.key(FLUSHING_PENDING), pk)
+        *_, size, since, pending, flushing = pipe.execute()
+        self.flush_due = _due(int(size or 0), float(since or now), now)
+        return total + int(pending or 0) + int(flushing or 0)
+
+    def flush(self):
+        token = uuid.uuid4().hex
+        lock = self.key(LOCK)
+        if not self.client.set(lock, token, nx=True, ex=LOCK_SECONDS):
+            return  # another server is flushing; these counts wait for the next one
+        try:
+            if self.client.exists(self.key(FLUSHING)):
+                self._write_flushing()  # a batch an earlier flush could not write
+            if self.client.exists(self.key(BUFFER)):
+                pipe = self.client.pipeline(transaction=True)
+                pipe.rename(self.key(BUFFER), self.key(FLUSHING))
+                pipe.rename(self.key(PENDING), self.key(FLUSHING_PENDING))
+                pipe.delete(self.key(SIZE), self.key(SINCE))
+                pipe.execute()
+                self._write_flushing()
+        finally:
+            self.client.eval(_RELEASE, 1, lock, token)
+
+    def _write_flushing(self):
+        batch = self.client.hgetall(self.key(FLUSHING))
+        counts = Counter()
+        for field, n in batch.items():
+            pk, day = field.decode().split(":", 1)
+            counts[int(pk), day] += int(n)
+        # If this fails the batch stays under its flushing name (still counted
+        # in what beacons answer) and the next flush writes it.
+        written = write_counts(counts)
+        totals = _totals(written)
+        pipe = self.client.pipeline(transaction=True)
+        if totals:
+            totals_key = self.key(TOTALS.format(store.current_generation()))
+            pipe.hset(totals_key, mapping=totals)
+            pipe.expire(totals_key, TOTALS_SECONDS)
+        pipe.delete(self.key(FLUSHING), self.key(FLUSHING_PENDING))
+        pipe.execute()
+
+
+class _LocalVisits:
+    """The fallback: this process's buffer and the visitors it saw lately."""
+
+    max_seen = 200_000
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        self.seen = OrderedDict()  # visitor -> expiry, oldest first
+        self.counts = Counter()  # (pk, day) -> n
+        self.pending = Counter()  # pk -> n
+        self.flushing = Counter()  # pk -> n, being written now
+        self.since = None
+
+    def record(self, pk, seen, day, now):
+        total = _public_total(pk)
+        if total is None:
+            return None
+        with self.lock:
+            if seen is not None and self._first_visit(seen, now):
+                self.counts[pk, day] += 1
+                self.pending[pk] += 1
+                if self.since is None:
+                    self.since = now
+            pending = self.pending[pk] + self.flushing[pk]
+        return total + pending
+
+    def flush_due(self, now):
+        with self.lock:
+            return self.since is not None and _due(self.counts.total(), self.since, now)
+
+    def _first_visit(self, seen, now):
+        while self.seen:
+            oldest, expiry = next(iter(self.seen.items()))
+            if expiry > now and len(self.seen) < self.max_seen:
+                break
+            del self.seen[oldest]
+        if seen in self.seen:
+            return False
+        self.seen[seen] = now + settings.VISIT_DEDUP_SECONDS
+        return True
+
+    def flush(self):
+        with self.lock:
+            counts, self.counts = self.counts, Counter()
+            pending, self.pending = self.pending, Counter()
+            since, self.since = self.since, None
+            self.flushing.update(pending)
+        if not counts:
+            return
+        try:
+            write_counts(counts)
+        except Exception:
+            with self.lock:  # kept for the next flush
+                self.counts.update(counts)
+                self.pending.update(pending)
+                self.since = min(filter(None, (since, self.since)), default=time.time())
+            raise
+        finally:
+            with self.lock:
+                self.flushing.subtract(pending)
+                self.flushing = +self.flushing
+
+
+_local = _LocalVisits()
+
+
+class _Clients:
+    """One long-lived redis-py client per Redis location (Django's RedisCache
+    builds a client per call, see core.pagecache.store)."""
+
+    def __init__(self):
+        self.clients = {}
+
+    def get(self, alias="default"):
+        config = settings.CACHES[alias]
+        location = config["LOCATION"]
+        if not isinstance(location, str):
+            location = ",".join(location)
+        client = self.clients.get(location)
+        if client is None:
+            client = redis.Redis.from_url(location.split(",")[0], **config.get("OPTIONS", {}))
+            self.clients[location] = client
+        return client
+
+
+_clients = _Clients()
+
+
+def _redis():
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache) or _outage.skipping():
+        return None
+    return _RedisVisits(_clients.get(), cache)
+
+
+def reset():
+    """Forget this process's buffer, visitors and Redis outage (for tests)."""
+    with _local.lock:
+        _local.reset()
+    _outage.forget()
