@@ -128,7 +128,7 @@ def test_article_page_has_no_violations(site, watched):
     page = watched.page
     page.goto(site + seed_article().get_absolute_url())
     page.wait_for_load_state("networkidle")
-    page.click("text=大")
+    page.click(".font-sizes >> text=大")
     assert page.locator("body.font-large").count() == 1
     assert page.locator(".print-button").is_visible()
     assert watched.violations == []

@@ -99,7 +99,7 @@ def test_font_size_switch_changes_the_text_and_survives_a_reload(site, new_page)
     page.goto(site + public_pages()["article"])
     paragraph = page.locator(".article-body p").first
     medium = paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
-    page.click("text=大")
+    page.click(".font-sizes >> text=大")
     large = paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
     assert large > medium
     page.reload()
@@ -107,7 +107,7 @@ def test_font_size_switch_changes_the_text_and_survives_a_reload(site, new_page)
         "p => parseFloat(getComputedStyle(p).fontSize)"
     )
     assert after == large
-    page.click("text=小")
+    page.click(".font-sizes >> text=小")
     assert (
         page.locator(".article-body p").first.evaluate(
             "p => parseFloat(getComputedStyle(p).fontSize)"
