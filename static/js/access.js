@@ -63,6 +63,8 @@
 
   // --- 朗读: the browser's own speech synthesis; nothing leaves the browser.
   var speech = { queue: [], reading: null, active: false };
+  // The engine exists but cannot speak here (no voice installed, none for Chinese).
+  var NO_VOICE = ["synthesis-unavailable", "synthesis-failed", "language-unavailable", "voice-unavailable", "audio-hardware"];
 
   function speechButtons() {
     return {
@@ -154,8 +156,11 @@
     utterance.onend = function () { speakNext(session); };
     utterance.onerror = function (event) {
       if (session !== speech.session) return;
-      if (event && (event.error === "interrupted" || event.error === "canceled")) return;
-      finishReading("朗读出错，已停止。");
+      var error = event && event.error;
+      if (error === "interrupted" || error === "canceled") return;
+      finishReading(NO_VOICE.indexOf(error) >= 0
+        ? "无法朗读：此浏览器或设备没有可用的中文语音（朗读使用浏览器自带的语音合成）。"
+        : error === "not-allowed" ? "浏览器暂不允许朗读，请再按一次“朗读全文”。" : "朗读出错，已停止。");
     };
     window.speechSynthesis.speak(utterance);
   }

@@ -307,6 +307,22 @@ def test_read_aloud_speaks_the_article_in_chinese_with_pause_and_stop(site, new_
     assert page.locator(".a11y-reading").count() == 0
 
 
+def test_read_aloud_says_plainly_when_there_is_no_voice_to_speak_with(site, new_page):
+    """Headless chromium, like a desktop without voices, has the engine but
+    fails at the first utterance."""
+    page = new_page()
+    page.add_init_script(
+        SPEECH_STUB
+        + "window.speechSynthesis.speak = (u) => u.onerror({error: 'synthesis-failed'});"
+    )
+    page.goto(site + article_url())
+    open_toolbar(page)
+    page.click('[data-speech="start"]')
+    assert "没有可用的中文语音" in page.locator("[data-access-status]").inner_text()
+    assert page.locator('[data-speech="stop"]').is_disabled()
+    assert page.locator(".a11y-reading").count() == 0
+
+
 def test_read_aloud_says_plainly_when_the_browser_cannot_speak(site, new_page):
     page = new_page()
     page.add_init_script(NO_SPEECH)
