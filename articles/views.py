@@ -82,15 +82,25 @@ class ArticleListView(PageMetaMixin, ListView):
             query = f"{query}&page={page}" if query else f"page={page}"
         return f"{self.request.path}?{query}" if query else self.request.path
 
-    def get_page_meta(self, context):
-        parts = ["新闻"]
+    def filter_labels(self):
+        labels = []
         if district := self.filters.get("district"):
-            parts.append(district.name)
+            labels.append(district.name)
         if tag := self.filters.get("tag"):
-            parts.append(f"标签：{tag.name}")
+            labels.append(f"标签：{tag.name}")
         if year := self.filters.get("year"):
-            parts.append(f"{year}年")
-        return PageMeta(title=" · ".join(parts), description=f"{settings.SITE_NAME}的全部新闻。")
+            labels.append(f"{year}年")
+        return labels
+
+    def get_page_meta(self, context):
+        title = " · ".join(["新闻", *self.filter_labels()])
+        return PageMeta(title=title, description=f"{settings.SITE_NAME}的全部新闻。")
+
+    def get_breadcrumbs(self, context, meta):
+        crumbs = [("新闻", reverse("articles:article_list"))]
+        if labels := self.filter_labels():
+            crumbs.append((" · ".join(labels), None))
+        return crumbs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,6 +170,9 @@ class ArticleDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
 
         fields = self.cached_for_object("article-page-meta", described, context)
         return article_page_meta(article, **fields)
+
+    def get_breadcrumbs(self, context, meta):
+        return [("新闻", reverse("articles:article_list")), (self.object.title, None)]
 
     @cached_property
     def neighbours(self):
@@ -235,6 +248,9 @@ class TagIndexView(PageMetaMixin, ListView):
             title="标签", description=f"{settings.SITE_NAME}的全部标签及其稿件、举措和城区数。"
         )
 
+    def get_breadcrumbs(self, context, meta):
+        return [("标签", None)]
+
 
 class TagDetailView(PageMetaMixin, DetailView):
     template_name = "articles/tag_detail.html"
@@ -252,6 +268,9 @@ class TagDetailView(PageMetaMixin, DetailView):
             description=f"标记为“{tag.name}”的稿件、举措和城区。",
             keywords=[tag.name],
         )
+
+    def get_breadcrumbs(self, context, meta):
+        return [("标签", reverse("articles:tag_index")), (self.object.name, None)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

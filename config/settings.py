@@ -337,6 +337,14 @@ SITE_ORGANIZER = os.environ.get("SITE_ORGANIZER", "")  # 主办单位
 SITE_ID_CODE = os.environ.get("SITE_ID_CODE", "")  # 网站标识码
 SITE_ICP_NUMBER = os.environ.get("SITE_ICP_NUMBER", "")  # ICP备案号
 SITE_PSB_NUMBER = os.environ.get("SITE_PSB_NUMBER", "")  # 公安机关备案号
+SITE_UNDERTAKER = os.environ.get("SITE_UNDERTAKER", "")  # 承办单位
+# 联系方式: any of the three; the footer shows those given.
+SITE_CONTACT_ADDRESS = os.environ.get("SITE_CONTACT_ADDRESS", "")
+SITE_CONTACT_PHONE = os.environ.get("SITE_CONTACT_PHONE", "")
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "")
+# The id of the site's 党政机关网站 record (开办网站标识) at the registry of
+# party and government websites; the footer's badge links to that record.
+SITE_CONAC_ID = os.environ.get("SITE_CONAC_ID", "")
 
 # --- Email (review notices) ---------------------------------------------------
 

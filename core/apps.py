@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = "标签"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the site-identity check)
+
         content_audit.track_deletion(self.get_model("Tag"))
         connection_created.connect(invalidation.watch_connection, dispatch_uid="pagecache-writes")
         invalidation.watch_all_connections()

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .site_identity import site_identity
+
 
 def site(request):
     """The site's name, identifiers and the reader's font size, for every template."""
@@ -9,6 +11,7 @@ def site(request):
         "SITE_ID_CODE": settings.SITE_ID_CODE,
         "SITE_ICP_NUMBER": settings.SITE_ICP_NUMBER,
         "SITE_PSB_NUMBER": settings.SITE_PSB_NUMBER,
+        "SITE_IDENTITY": site_identity(),
         "SITE_DOMAIN": site_domain(request),
         "font_size": getattr(request, "font_size", "medium"),
     }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from .breadcrumbs import trail
 from .context_processors import absolute_url
 
 DESCRIPTION_LENGTH = 120
@@ -28,6 +29,8 @@ class PageMeta:
     author: str = ""
     # The share picture's absolute URL (og:image), when the page has one.
     image: str = ""
+    # 当前位置 (core.breadcrumbs.Trail), set by PageMetaMixin.
+    breadcrumbs: object = None
 
     @property
     def full_title(self):
@@ -60,6 +63,11 @@ class PageMetaMixin:
     def get_page_meta(self, context):
         return PageMeta(title=settings.SITE_NAME)
 
+    def get_breadcrumbs(self, context, meta):
+        """(name, path) pairs from below 首页 down to this page (whose path is
+        not used: the canonical one is). Only from objects the view holds."""
+        return [] if meta.title == settings.SITE_NAME else [(meta.title, None)]
+
     def render_to_response(self, context, **kwargs):
         # Here, not in get_context_data: by now every view has filled the context.
         context["page"] = self.build_page_meta(context)
@@ -68,7 +76,11 @@ class PageMetaMixin:
     def build_page_meta(self, context):
         meta = self.get_page_meta(context)
         meta.column = meta.column or self.page_column
-        meta.canonical = absolute_url(self.request, self.canonical_path())
+        path = self.canonical_path()
+        meta.canonical = absolute_url(self.request, path)
+        meta.breadcrumbs = trail(
+            self.request, self.get_breadcrumbs(context, meta), path, meta.canonical
+        )
         if not meta.description:
             meta.description = (
                 f"{settings.SITE_NAME}：杭州市各城区党史学习教育的报道、举措与城区资料。"

@@ -65,6 +65,9 @@ class SearchView(PageMetaMixin, TemplateView):
         title = f"搜索：{query}" if query else "搜索"
         return PageMeta(title=title, description=f"在{settings.SITE_NAME}中搜索稿件、举措和城区。")
 
+    def get_breadcrumbs(self, context, meta):
+        return [("搜索", None)]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = self.results

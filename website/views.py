@@ -70,6 +70,9 @@ class DistrictListView(PageMetaMixin, ListView):
             title="城区", description="杭州市各城区的简介、举措与稿件，包括已撤并的历史城区。"
         )
 
+    def get_breadcrumbs(self, context, meta):
+        return [("城区", None)]
+
     def get_queryset(self):
         return District.objects.prefetch_related("successors", "aliases")
 
@@ -103,6 +106,9 @@ class DistrictDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
             description=describe(district.profile) or f"{district.name}的举措与稿件。",
             keywords=[district.name, *tags],
         )
+
+    def get_breadcrumbs(self, context, meta):
+        return [("城区", reverse("website:district_list")), (self.object.name, None)]
 
     def get_queryset(self):
         return District.objects.all()
@@ -140,6 +146,14 @@ class ProgrammeDetailView(FragmentDetailMixin, PageMetaMixin, DetailView):
             description=describe(programme.summary) or programme.headline,
             keywords=[programme.name, *tags],
         )
+
+    def get_breadcrumbs(self, context, meta):
+        district = self.object.district  # fetched with the programme (get_queryset)
+        return [
+            ("城区", reverse("website:district_list")),
+            (district.name, district.get_absolute_url()),
+            (f"“{self.object.name}”", None),
+        ]
 
     def get_queryset(self):
         return Programme.objects.published().select_related("district", "campaign")
@@ -377,6 +391,9 @@ class CampaignReportView(PageMetaMixin, DetailView):
             description=describe(campaign.summary),
             keywords=[tag.name for tag in campaign.tags.all()],
         )
+
+    def get_breadcrumbs(self, context, meta):
+        return [(f"{self.object.year}年{self.object.title}", None)]
 
     def get_queryset(self):
         # The report article comes in the same query; whether a reader may see

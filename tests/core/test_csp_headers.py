@@ -69,6 +69,9 @@ FEEDS = {
 }
 
 
+DATA_BLOCK_TYPES = {"application/ld+json", "application/json"}
+
+
 class InlineCode(HTMLParser):
     """Collects what a policy without 'unsafe-inline' would block, or what would
     need it: style attributes and elements, inline scripts, event handler
@@ -80,7 +83,9 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src"):
+        # A data block (JSON-LD) is never run, so the policy has nothing to block.
+        data_block = attrs.get("type") in DATA_BLOCK_TYPES
+        if tag == "script" and not attrs.get("src") and not data_block:
             self.found.append(f"inline <script> {attrs}")
         if tag == "style":
             self.found.append("<style> element")

@@ -17,6 +17,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from tests.core.test_site_identity import IDENTITY as SITE_IDENTITY
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "bench" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -58,8 +59,11 @@ def vnu_command():
     return [java, "-Xss8m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
 
 
-def test_public_pages_have_no_html_errors(client, content, tmp_path):
+def test_public_pages_have_no_html_errors(client, content, tmp_path, settings):
     command = vnu_command()
+    # The footer with every identity item the settings can give.
+    for name, value in SITE_IDENTITY.items():
+        setattr(settings, name, value)
     files = {}
     for name, url in {**public_pages(), "not-found": "/no/such/page/"}.items():
         response = client.get(url)
