@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_otp",
     "accounts.apps.TOTPDevicesConfig",
     "csp",
+    # Only for its Swagger UI files (static/ninja/), so /api/v1/docs/ loads nothing from a CDN.
+    "ninja",
     # First-party apps, lowest layer first; each imports only from those above
     # it in this list (README "How the code is laid out"; checked in CI).
     "audit",
@@ -85,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside the page cache, so cached API answers are rate-limited and get CORS too.
+    "api.middleware.ApiMiddleware",
     # First, so a cached page is answered before any other middleware runs.
     "core.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -186,6 +190,11 @@ PAGE_CACHE_CONTENT_APPS = ["core", "districts", "images", "documents", "articles
 # (a page's script fills in the count; a flush must not empty the cache).
 PAGE_CACHE_IGNORED_MODELS = ["core.AutosavedForm", "images.Rendition", "articles.ArticleVisitDay"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/"]
+
+# The JSON API (api/, README "API"): requests per minute per client address,
+# counted in CACHES["default"]; 0 turns the limit off.
+API_PATH_PREFIX = "/api/"
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
 
 # Visit counts (articles.visits): one count per reader per article in this
 # many seconds; the buffer in Redis is written to the database once it holds

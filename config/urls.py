@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("website.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("search.json", search_json, name="search_json"),
+    path("api/v1/", include("api.urls")),
     path("feeds/", include("articles.feed_urls")),
     path("files/", include("documents.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
