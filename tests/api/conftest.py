@@ -11,6 +11,13 @@ from schemathesis.core.transport import Response
 from api.views import api as ninja_api
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    """Off but where a test turns it on (with an address of its own, so that
+    counts another run left in a shared Redis cannot reach it)."""
+    settings.API_RATE_LIMIT_PER_MINUTE = 0
+
+
 @pytest.fixture(scope="session")
 def openapi():
     return ninja_api.get_openapi_schema()
