@@ -17,6 +17,13 @@ pytestmark = pytest.mark.browser
 
 PAGES = ("home", "article", "district")
 
+TRAIL_BREAKS = """
+[...document.querySelectorAll('nav[aria-label="当前位置"] li + li')].filter(li => {
+  const before = li.previousElementSibling.getClientRects();
+  return Math.abs(li.getClientRects()[0].top - before[before.length - 1].top) > 2;
+}).map(li => li.textContent.trim())
+"""
+
 
 @pytest.fixture
 def identity(settings):
@@ -42,6 +49,9 @@ def test_pages_carry_breadcrumbs_search_and_identity_without_violations(
             for text in page.locator('script[type="application/ld+json"]').all_text_contents()
         ]
         assert [item["name"] for item in data["itemListElement"]] == crumbs.all_inner_texts()
+        # The trail reads as one run of text: each crumb starts on the line the
+        # one before it ends on, also when a long title must wrap on a phone.
+        assert page.evaluate(TRAIL_BREAKS) == [], name
         box = page.get_by_role("search", name="站内搜索").get_by_label("搜索本站")
         assert box.is_visible()
         assert page.get_by_role("link", name="我为政府网站找错").is_visible()
