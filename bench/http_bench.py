@@ -1,5 +1,6 @@
-"""Throughput of the public site over HTTP: gunicorn in production settings on
-PostgreSQL and Redis, loaded by wrk, against a bare Django view (issue 11).
+"""Throughput of the public site and its JSON API over HTTP: gunicorn in
+production settings on PostgreSQL and Redis, loaded by wrk, against a bare
+Django view (issues 11 and 17).
 
 Usage:
     .venv/bin/python bench/http_bench.py
@@ -214,6 +215,9 @@ def prepare_site(extra_articles):
         Page("district", reverse("website:district_detail", args=["shangcheng"])),
         Page("tag", reverse("articles:tag_detail", args=["dang-shi-xue-xi-jiao-yu"])),
         Page("search", f"{reverse('search')}?q={quote('党史')}"),
+        # The JSON API (api/): the first page of articles and the seed in full.
+        Page("API article list", reverse("api-v1:article_list")),
+        Page("API article detail", reverse("api-v1:article_detail", args=[seed.slug])),
         # The hashed name production pages link to, as whitenoise serves it.
         Page("static css", staticfiles_storage.url("css/site.css")),
     ]
@@ -428,6 +432,9 @@ def main():
             REDIS_URL=redis_url,
             SECURE_SSL_REDIRECT="0",
             BENCH_STATIC_ROOT=str(workdir / "static"),
+            # wrk is one address: the API's limit is counted (its Redis INCR is
+            # part of the cost) but set far above what a run sends.
+            API_RATE_LIMIT_PER_MINUTE="100000000",
         )
         print(f"preparing {database_url} with {args.articles} extra articles…", flush=True)
         site_pages = prepare_site(args.articles)
