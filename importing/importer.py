@@ -276,8 +276,10 @@ class Importer:
         result = FileResult(item.name, CREATED, title=parsed.title, warnings=list(parsed.warnings))
         result.preview = preview_of(parsed)
         result.warnings += proofreading_warnings(parsed, self.proofreader)
+        # What the file adds to the batch's deferred rows and audit entries is
+        # kept only if its own rows are saved: its savepoint may roll back.
+        mark = self.writer.mark()
         try:
-            # The file's audit entries join the batch's only if its rows are saved.
             with (
                 collected() as audit,
                 self.photo_store.undo_on_failure(),
@@ -287,6 +289,7 @@ class Importer:
                 self._save(item, result)
             self.audit_entries += audit.entries
         except DatabaseError as exc:
+            self.writer.rewind(mark)
             return FileResult(
                 item.name,
                 FAILED,
@@ -294,6 +297,7 @@ class Importer:
                 message=f"数据库拒绝保存这篇稿件，文件没有导入（{exc}）",
             )
         except PhotoStorageError as exc:
+            self.writer.rewind(mark)
             return FileResult(item.name, FAILED, reason=str(exc), message=exc.message)
         return result
 

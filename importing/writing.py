@@ -127,6 +127,19 @@ class ArticleWriter:
         self.pending_rows = BodyRows()
         self.pending_index = []
 
+    def mark(self):
+        """How far the deferred rows go now; `rewind(mark)` drops what was
+        deferred after it (the rows of a file whose savepoint rolled back)."""
+        rows = self.pending_rows
+        return len(rows.sections), len(rows.bylines), len(rows.links), len(self.pending_index)
+
+    def rewind(self, mark):
+        sections, bylines, links, index = mark
+        del self.pending_rows.sections[sections:]
+        del self.pending_rows.bylines[bylines:]
+        del self.pending_rows.links[links:]
+        del self.pending_index[index:]
+
     def _fill(self, article, item, figures):
         """Set the article's fields from the file; returns its unsaved section rows."""
         parsed = item.parsed
