@@ -36,6 +36,27 @@ class TagList(PageLinks):
     results: list[Tag] = Field(description="本页的标签，带稿件最多的在前。")
 
 
+class Rendition(Schema):
+    url: str = Field(description="此规格图片文件的完整地址（文件名随内容而变，可长期缓存）。")
+    width: int = Field(description="宽（像素）。")
+    height: int = Field(description="高（像素）。")
+    format: str = Field(description="图片格式：avif、webp 或 jpeg（jpeg 所有浏览器都能显示）。")
+
+
+class LeadImage(Schema):
+    alt: str = Field(description="替代文本，为看不到图片的读者描述图片内容；装饰性图片为空字符串。")
+    decorative: bool = Field(description="是否为纯装饰、不传达信息的图片。")
+    caption: str = Field(description="图片说明；没有时为空字符串。")
+    credit: str = Field(description="摄影署名，如“王小明 摄”；没有时为空字符串。")
+    source: str = Field(description="图片来源或版权，如“杭州日报”；没有时为空字符串。")
+    width: int = Field(description="原图宽（像素）。")
+    height: int = Field(description="原图高（像素）。")
+    renditions: list[Rendition] = Field(
+        description="与原图同比例、不同宽度和格式的图片文件，按格式、再按宽度从小到大排列；"
+        "不会比原图更宽。"
+    )
+
+
 class DistrictRef(Schema):
     slug: str = Field(description="城区的网址名。")
     name: str = Field(description="城区名称，如“上城区”。")
@@ -114,6 +135,7 @@ class Programme(ProgrammeRef):
     page_url: str = Field(description="网站上此举措页面的完整地址。")
     campaign: CampaignRef | None = Field(description="举措所属的专题；专题不可见时为 null。")
     summary: str = Field(description="举措概述。")
+    lead_image: LeadImage | None = Field(description="举措的题图；没有时为 null。")
     items: list[ProgrammeItem] = Field(description="举措的条目、专项活动和子课程，按原文顺序。")
     figures: list[KeyFigure] = Field(description="举措的关键数据。")
     events: list[ProgrammeEvent] = Field(description="举措的时间节点，日期只如原文一样精确。")
@@ -135,6 +157,7 @@ class Campaign(CampaignRef):
     page_url: str = Field(description="网站上专题报道页面的完整地址。")
     slogan: str = Field(description="专题口号，如“奋斗百年路 启航新征程”。")
     lead: str = Field(description="专题导语。")
+    lead_image: LeadImage | None = Field(description="专题的题图；没有时为 null。")
     report_article: ArticleRef | None = Field(description="专题报道所依据的稿件；不可见时为 null。")
     programmes: list[Programme] = Field(
         description="各城区已发布的举措，含条目、关键数据和时间节点。"
@@ -156,6 +179,9 @@ class Article(Schema):
     )
     revised_at: datetime | None = Field(description="最近一次更正或更新的时间；没有时为 null。")
     source: str = Field(description="来源，如“杭州日报”；没有时为空字符串。")
+    lead_image: LeadImage | None = Field(
+        description="题图（页面顶部、列表卡片和分享卡片中的图片）；没有时为 null。"
+    )
     districts: list[DistrictRef] = Field(description="相关城区。")
     tags: list[TagRef] = Field(description="标签。")
 
@@ -198,8 +224,10 @@ class Correction(Schema):
 class Attachment(Schema):
     title: str = Field(description="附件标题。")
     kind: str = Field(description="文件类型（扩展名），如 pdf、docx。")
+    content_type: str = Field(description="文件的 MIME 类型，如 application/pdf。")
     size: int = Field(description="文件大小（字节）。")
-    url: str = Field(description="下载地址（完整地址，长期有效）。")
+    label: str = Field(description="网页上链接旁的说明，如“PDF，1.2 MB”。")
+    url: str = Field(description="下载地址（完整地址，/files/ 下，长期有效：替换文件后地址不变）。")
 
 
 class ArticleDetail(Article):

@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from articles.models import Byline
 from core.richtext import paragraphs_from_html
+from documents.kinds import CONTENT_TYPES
+
+from .pictures import lead_image
 
 NAMESPACE = "api-v1"
 
@@ -74,12 +77,14 @@ def programme_ref(request, programme):
 
 
 def programme(request, row):
-    """Needs district and campaign loaded; items, figures, events and tags prefetched."""
+    """Needs district, campaign and lead image loaded (its renditions by
+    api.pictures.prefetch_lead_images); items, figures, events and tags prefetched."""
     return {
         **programme_ref(request, row),
         "page_url": page_url(request, row),
         "campaign": campaign_ref(request, row.campaign),
         "summary": row.summary,
+        "lead_image": lead_image(request, row.lead_image),
         "items": [
             {
                 "kind": item.kind,
@@ -126,7 +131,8 @@ def article_ref(request, article):
 
 
 def article(request, row):
-    """A list entry; needs districts and tags prefetched."""
+    """A list entry; needs districts and tags prefetched, the lead image loaded
+    and its renditions fetched (api.pictures.prefetch_lead_images)."""
     return {
         "slug": row.slug,
         "url": api_url(request, "article_detail", row.slug),
@@ -139,6 +145,7 @@ def article(request, row):
         "published_time_known": row.published_time_known,
         "revised_at": local(row.revised_at),
         "source": row.source,
+        "lead_image": lead_image(request, row.lead_image),
         "districts": [district_ref(request, d) for d in row.districts.all()],
         "tags": [tag_ref(tag) for tag in row.tags.all()],
     }
@@ -180,7 +187,9 @@ def article_detail(request, row):
             {
                 "title": document.title,
                 "kind": document.kind,
+                "content_type": CONTENT_TYPES.get(document.kind, "application/octet-stream"),
                 "size": document.size,
+                "label": document.label,
                 "url": page_url(request, document),
             }
             for document in row.attachments.all()

@@ -45,6 +45,7 @@ from .errors import (
     not_found,
     parameter_problem,
 )
+from .pictures import lead_image, prefetch_lead_images
 from .render import TypesetJSONRenderer
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
@@ -118,20 +119,24 @@ def _page_url(request, page):
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def paginate(request, rows, page, limit, serialize_row):
-    """One page of `rows` (a queryset or list) with the count and the links."""
+def paginate(request, rows, page, limit, serialize_row, prepare=None):
+    """One page of `rows` (a queryset or list) with the count and the links;
+    `prepare(request, rows)` loads what the page's rows need all at once."""
     count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
     last = max(1, -(-count // limit))
     if page > last:
         raise PAGE_PAST_THE_END
     start = (page - 1) * limit
+    shown = list(rows[start : start + limit])
+    if prepare is not None:
+        prepare(request, shown)
     return {
         "count": count,
         "page": page,
         "limit": limit,
         "next": _page_url(request, page + 1) if page < last else None,
         "previous": _page_url(request, page - 1) if page > 1 else None,
-        "results": [serialize_row(request, row) for row in rows[start : start + limit]],
+        "results": [serialize_row(request, row) for row in shown],
     }
 
 
@@ -198,7 +203,7 @@ def list_articles(
     page: int = _page(),
     limit: int = _limit(),
 ):
-    rows = Article.objects.published().for_listing()
+    rows = Article.objects.published().for_listing().select_related("lead_image")
     if district:
         rows = rows.filter(districts=_found(District.objects, "城区", slug=district))
     if tag:
@@ -216,7 +221,7 @@ def list_articles(
         rows = rows.filter(pk__in=ids or [])
     if ordering == "published_at":
         rows = rows.order_by("published_at", "pk")
-    return paginate(request, rows, page, limit, serialize.article)
+    return paginate(request, rows, page, limit, serialize.article, prefetch_lead_images)
 
 
 @articles.get(
@@ -229,7 +234,7 @@ def list_articles(
 def article_detail(request, slug: str = _slug_path("稿件")):
     row = (
         Article.objects.published()
-        .select_related("campaign")
+        .select_related("campaign", "lead_image")
         .prefetch_related(*ARTICLE_DETAIL_LOOKUPS)
         .filter(slug=slug)
         .first()
@@ -241,6 +246,7 @@ def article_detail(request, slug: str = _slug_path("稿件")):
                 reverse(f"{serialize.NAMESPACE}:article_detail", args=[redirect.article.slug])
             )
         raise not_found("稿件")
+    prefetch_lead_images(request, [row])
     return serialize.article_detail(request, row)
 
 
@@ -296,7 +302,7 @@ PROGRAMME_LOOKUPS = ("items", "figures", "events", "tags")
 def _programmes():
     return (
         Programme.objects.published()
-        .select_related("district", "campaign")
+        .select_related("district", "campaign", "lead_image")
         .prefetch_related(*PROGRAMME_LOOKUPS)
     )
 
@@ -311,18 +317,21 @@ def _programmes():
 def campaign_detail(request, slug: str = _slug_path("专题")):
     row = _found(
         Campaign.objects.published()
-        .select_related("report_article")
+        .select_related("report_article", "lead_image")
         .prefetch_related("tags", Prefetch("programmes", queryset=_programmes())),
         "专题",
         slug=slug,
     )
+    programmes = list(row.programmes.all())
+    prefetch_lead_images(request, [row, *programmes])
     return {
         **serialize.campaign_ref(request, row),
         "page_url": serialize.page_url(request, row),
         "slogan": row.slogan,
         "lead": row.summary,
+        "lead_image": lead_image(request, row.lead_image),
         "report_article": serialize.article_ref(request, row.report_article),
-        "programmes": [serialize.programme(request, p) for p in row.programmes.all()],
+        "programmes": [serialize.programme(request, p) for p in programmes],
         "tags": [serialize.tag_ref(tag) for tag in row.tags.all()],
     }
 
@@ -346,7 +355,7 @@ def list_programmes(
         rows = rows.filter(district=_found(District.objects, "城区", slug=district))
     if campaign:
         rows = rows.filter(campaign=_found(Campaign.objects.published(), "专题", slug=campaign))
-    return paginate(request, rows, page, limit, serialize.programme)
+    return paginate(request, rows, page, limit, serialize.programme, prefetch_lead_images)
 
 
 @campaigns.get(
@@ -357,7 +366,9 @@ def list_programmes(
     description="一项已发布的举措，含条目、关键数据和时间节点。",
 )
 def programme_detail(request, slug: str = _slug_path("举措")):
-    return serialize.programme(request, _found(_programmes(), "举措", slug=slug))
+    row = _found(_programmes(), "举措", slug=slug)
+    prefetch_lead_images(request, [row])
+    return serialize.programme(request, row)
 
 
 # --- tags and search ------------------------------------------------------
