@@ -1,10 +1,13 @@
 """Library pictures as the API gives them: a 题图 as data (its words, its
 size and every rendition's absolute URL), fetched for a whole page of rows in
-one query."""
+one query, and the pictures inside article bodies drawn as the pages draw
+them, with absolute URLs, for HTML read away from this site."""
 
 import logging
 
 from core.context_processors import absolute_url
+from core.richtext import embed_figures, figure_ids
+from images.body_figures import render_figures
 from images.renditions import FORMATS, PRESETS, renditions_for
 
 logger = logging.getLogger(__name__)
@@ -65,3 +68,14 @@ def lead_image(request, image):
         "height": image.height,
         "renditions": renditions,
     }
+
+
+def body_figures(request, sections):
+    """{id: HTML} for the pictures of all `sections`, two queries in all."""
+    ids = dict.fromkeys(pk for section in sections for pk in figure_ids(section.body))
+    return render_figures(list(ids), request) if ids else {}
+
+
+def body_html(html, figures):
+    """A section's stored HTML with its picture references drawn."""
+    return embed_figures(html, figures)

@@ -209,9 +209,11 @@ class Section(Schema):
     district: DistrictRef | None = Field(description="此节所讲的城区；不专讲某个城区时为 null。")
     district_label: str = Field(description="原文中城区的写法，如“高新区(滨江)”。")
     html: str = Field(
-        description="此节正文的 HTML，已清理（无脚本、事件属性或 javascript: 链接）。"
+        description="此节正文的 HTML，已清理（无脚本、事件属性或 javascript: 链接）；"
+        '正文中的图片与网页上一样，以 <figure class="body-image"> 内的 <picture> 给出'
+        "（各种宽度和格式，完整地址），附图片说明和摄影署名。"
     )
-    text: str = Field(description="此节正文的纯文本，段落之间以换行分隔。")
+    text: str = Field(description="此节正文的纯文本，段落之间以换行分隔；不含图片。")
 
 
 class Correction(Schema):

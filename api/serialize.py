@@ -8,7 +8,7 @@ from articles.models import Byline
 from core.richtext import paragraphs_from_html
 from documents.kinds import CONTENT_TYPES
 
-from .pictures import lead_image
+from .pictures import body_figures, body_html, lead_image
 
 NAMESPACE = "api-v1"
 
@@ -156,6 +156,8 @@ def article_detail(request, row):
     bylines = {kind: [] for kind in Byline.Kind.values}
     for byline in row.bylines.all():
         bylines[byline.kind].append({"role": byline.role, "name": byline.name})
+    sections = row.sections.all()
+    figures = body_figures(request, sections)
     return {
         **article(request, row),
         "dateline": row.dateline,
@@ -166,10 +168,10 @@ def article_detail(request, row):
                 "heading": section.heading,
                 "district": district_ref(request, section.district) if section.district else None,
                 "district_label": section.district_label,
-                "html": section.body,
+                "html": body_html(section.body, figures),
                 "text": "\n".join(paragraphs_from_html(section.body)),
             }
-            for section in row.sections.all()
+            for section in sections
         ],
         "closing_slogan": row.closing_slogan,
         "campaign": campaign_ref(request, row.campaign),

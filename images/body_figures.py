@@ -16,8 +16,9 @@ from .templatetags.images import picture
 BODY_SIZES = "(min-width: 52rem) 50rem, calc(100vw - 2rem)"
 
 
-def figure(image):
-    """One picture with its caption and credit, lazily loaded."""
+def figure(image, request=None):
+    """One picture with its caption and credit, lazily loaded (with `request`,
+    its URLs absolute, for HTML read away from this site)."""
     caption = image.caption.strip()
     credit = image.credit_line
     if caption or credit:
@@ -27,13 +28,13 @@ def figure(image):
         figcaption = ""
     return format_html(
         '<figure class="body-image">{}{}</figure>',
-        picture(image, "full", sizes=BODY_SIZES, lazy=True),
+        picture(image, "full", sizes=BODY_SIZES, lazy=True, request=request),
         figcaption,
     )
 
 
-def render_figures(ids):
+def render_figures(ids, request=None):
     """{id: HTML} for the library pictures `ids` that still exist."""
     images = list(Image.objects.filter(pk__in=ids))
     renditions_for(images, PRESETS["full"].specs, FORMATS)
-    return {image.pk: figure(image) for image in images}
+    return {image.pk: figure(image, request) for image in images}

@@ -17,6 +17,8 @@ from django import template
 from django.db.models import prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 
+from core.context_processors import absolute_url
+
 from ..renditions import FORMATS, OG_SPEC, PRESETS, rendition, renditions_for
 
 register = template.Library()
@@ -34,8 +36,16 @@ def _by_width(renditions):
     return [seen[width] for width in sorted(seen)]
 
 
-def _srcset(renditions):
-    return ", ".join(f"{item.url} {item.width}w" for item in renditions)
+def _srcset(renditions, address):
+    return ", ".join(f"{address(item.url)} {item.width}w" for item in renditions)
+
+
+def full_address(request):
+    """How `picture` writes a rendition's URL: as storage gives it, or, for a
+    page read elsewhere (the JSON API), absolute on this site."""
+    if request is None:
+        return lambda url: url
+    return lambda url: url if "://" in url else absolute_url(request, url)
 
 
 def _empty_if_unreadable(function):
@@ -56,13 +66,14 @@ def _empty_if_unreadable(function):
 
 @register.simple_tag
 @_empty_if_unreadable
-def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=None):
+def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=None, request=None):
     """A <picture> of `image` in every format, for browsers to choose from.
 
     `alt` overrides the image's alt text for this one use; a decorative image
-    gets alt="" so screen readers skip it."""
+    gets alt="" so screen readers skip it. With `request`, the URLs are absolute."""
     if image is None:
         return ""
+    address = full_address(request)
     specs = PRESETS[preset].specs
     renditions_for([image], specs, FORMATS)
     by_format = {fmt: _by_width([rendition(image, spec, fmt) for spec in specs]) for fmt in FORMATS}
@@ -74,14 +85,14 @@ def picture(image, preset="full", sizes="100vw", lazy=True, css_class="", alt=No
     sources = format_html_join(
         "",
         '<source type="{}" srcset="{}" sizes="{}">',
-        ((_MIME[fmt], _srcset(by_format[fmt]), sizes) for fmt in FORMATS if fmt != "jpeg"),
+        ((_MIME[fmt], _srcset(by_format[fmt], address), sizes) for fmt in FORMATS if fmt != "jpeg"),
     )
     return format_html(
         '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}'
         ' decoding="async"{}></picture>',
         sources,
-        fallback.url,
-        _srcset(jpegs),
+        address(fallback.url),
+        _srcset(jpegs, address),
         sizes,
         fallback.width,
         fallback.height,

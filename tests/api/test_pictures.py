@@ -1,6 +1,7 @@
 """Pictures and files in the API: 题图 of articles, programmes and the
 campaign as data (words, size, every rendition's absolute URL), fetched for a
-whole page of rows at once; attachments with their stable /files/ address.
+whole page of rows at once; pictures inside article bodies drawn as the pages
+draw them, with absolute URLs; attachments with their stable /files/ address.
 Every answer is checked against the schema (tests/api/conftest.py)."""
 
 import pytest
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Campaign, Programme
+from core.richtext import figure_html
 from documents.models import Document
 from documents.validation import check_upload
 from images.renditions import FORMATS
@@ -139,6 +141,47 @@ def test_programme_lists_cost_no_query_per_lead_image(api, content, django_asser
     with django_assert_max_num_queries(one):
         results = api.get(url).json()["results"]
     assert all(p["lead_image"] for p in results)
+
+
+def test_body_pictures_are_drawn_with_absolute_urls_caption_and_credit(
+    api, content, django_assert_max_num_queries
+):
+    article = _report()
+    url = f"/api/v1/articles/{article.slug}/"
+    plain = api.json(url)
+    without = _queries(api, url)
+    section = article.sections.exclude(body="").first()
+    first = _photo(1, caption="党员重温入党誓词。", credit="王小明")
+    second = _photo(2, alt_text="江干区宣讲现场")
+    section.body += figure_html(first.pk) + figure_html(second.pk)
+    section.save()
+    api.get(url)  # renditions made once
+    # Both pictures in two queries: the images, then their renditions.
+    with django_assert_max_num_queries(without + 2):
+        data = api.json(url)
+    drawn = next(s for s in data["sections"] if s["position"] == section.position)
+    html = drawn["html"]
+    assert "data-image" not in html
+    assert html.count('<figure class="body-image">') == 2
+    assert html.count("<picture>") == 2 and 'type="image/webp"' in html
+    assert 'alt="上城区党史学习教育动员部署会现场（1）"' in html and 'alt="江干区宣讲现场"' in html
+    assert "党员重温入党誓词。" in html and "王小明 摄" in html
+    srcs = [part.split('"')[0] for part in html.split('src="')[1:]]
+    assert srcs and all(src.startswith("http://testserver/media/images/") for src in srcs)
+    srcset = html.split('srcset="')[1].split('"')[0]
+    assert all(item.strip().startswith("http://testserver/media/") for item in srcset.split(","))
+    # The plain text stays the words only, as before the pictures.
+    before = next(s for s in plain["sections"] if s["position"] == section.position)
+    assert drawn["text"] == before["text"] and "<" not in drawn["text"]
+
+
+def test_a_reference_to_a_deleted_picture_shows_nothing(api, content):
+    article = _report()
+    section = article.sections.exclude(body="").first()
+    section.body += figure_html(987654)
+    section.save()
+    data = api.json(f"/api/v1/articles/{article.slug}/")
+    assert not any("<figure" in s["html"] for s in data["sections"])
 
 
 def test_attachments_with_their_stable_address(api, content):
