@@ -70,5 +70,5 @@ STATUS_ERRORS = {
     400: ("bad_request", "请求无效。"),
     403: ("forbidden", "无权访问。"),
     404: ("not_found", "没有这个地址。"),
-    405: ("method_not_allowed", "此接口只读，只接受 GET 请求。"),
+    405: ("method_not_allowed", "此接口只读，只接受 GET 和 HEAD 请求。"),
 }

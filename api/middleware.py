@@ -1,6 +1,8 @@
 """What every answer under /api/ shares, outside the page cache (first in
 settings.MIDDLEWARE), so cached answers get it too:
 
+- HEAD, on every operation: answered as GET is (the page cache, ETag and 304,
+  the rate limit and these headers included), without the body (RFC 9110).
 - CORS: public data, readable by a script on any site (GET only, no cookies).
 - The rate limit per client address (api.ratelimit): 429 with Retry-After.
 - A NUL in the query string, and any error answered outside the API's views
@@ -12,9 +14,10 @@ from django.conf import settings
 from .errors import STATUS_ERRORS, error_response
 from .ratelimit import retry_after
 
+ALLOW = "GET, HEAD, OPTIONS"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Methods": ALLOW,
     "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
     "Access-Control-Expose-Headers": "ETag, Last-Modified, Retry-After",
     "Access-Control-Max-Age": "86400",
@@ -29,9 +32,18 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(self.prefix):
             return self.get_response(request)
+        head = request.method == "HEAD"
+        if head:
+            # The operations are declared for GET (so the schema lists each once);
+            # everything inside sees a GET and gives GET's headers, Content-Length too.
+            request.method = "GET"
         response = self.answer(request)
         for name, value in CORS_HEADERS.items():
             response[name] = value
+        if head:
+            request.method = "HEAD"
+            if not response.streaming:
+                response.content = b""
         return response
 
     def answer(self, request):
@@ -57,8 +69,8 @@ class ApiMiddleware:
         ):
             code, message = STATUS_ERRORS.get(response.status_code, ("error", "请求失败。"))
             status = response.status_code
-            allow = response.get("Allow")
+            allowed = response.get("Allow")
             response = error_response(status, code, message)
-            if allow:
-                response["Allow"] = allow
+            if allowed:
+                response["Allow"] = ALLOW if allowed == "GET" else allowed
         return response

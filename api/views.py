@@ -64,6 +64,7 @@ api = NinjaAPI(
     description=(
         "只读 JSON 接口：稿件、城区、专题、举措、标签和搜索，只含读者现在可见的内容。"
         "错误以 JSON 返回：code 为稳定的错误代码，message 为中文说明。"
+        "每个 GET 接口也接受 HEAD 请求：响应头与 GET 相同（含 ETag 和 Content-Length），没有响应体。"
     ),
     urls_namespace=serialize.NAMESPACE,
     openapi_url="/openapi.json",

@@ -111,3 +111,54 @@ def test_docs_page_loads_only_this_sites_files(client, content):
     assert finders.find("ninja/swagger-ui-bundle.js")  # shipped in django-ninja
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.")
+
+
+def _wsgi(method, path, **extra):
+    """(status, headers, body) through Django's own WSGI handler, which, unlike
+    the test client, leaves a HEAD answer's body to the application."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    environ = RequestFactory().generic(method, path, **extra).environ
+    started = {}
+
+    def start_response(status, headers):
+        started["status"], started["headers"] = status, dict(headers)
+
+    body = b"".join(WSGIHandler()(environ, start_response))
+    return int(started["status"].split()[0]), started["headers"], body
+
+
+@pytest.mark.parametrize("path", [LIST, "/api/v1/districts/jianggan/", "/api/v1/openapi.json"])
+def test_head_answers_as_get_without_a_body(api, content, path):
+    get_status, get_headers, get_body = _wsgi("GET", path)
+    status, headers, body = _wsgi("HEAD", path)
+    assert get_status == status == 200 and get_body and body == b""
+    for name in ("Content-Type", "Content-Length", "ETag", "Access-Control-Allow-Origin"):
+        assert headers.get(name) == get_headers.get(name), name
+    assert int(headers["Content-Length"]) == len(get_body)
+
+
+def test_head_is_cached_conditional_and_limited_like_get(api, committed_seed, settings):
+    detail = f"/api/v1/articles/{committed_seed.slug}/"
+    first = api.client.head(detail)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    again = api.client.head(detail)
+    assert again["X-Page-Cache"] == "hit" and again.content == b""
+    # The entry a HEAD made is the whole GET answer.
+    assert api.get(detail).json()["slug"] == committed_seed.slug
+    assert api.client.head(detail, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert api.client.head("/api/v1/articles/nothing/").status_code == 404
+    settings.API_RATE_LIMIT_PER_MINUTE = 1
+    address = _address()
+    assert api.client.head(LIST, REMOTE_ADDR=address).status_code == 200
+    refused = api.client.head(LIST, REMOTE_ADDR=address)
+    assert refused.status_code == 429 and refused["Retry-After"]
+
+
+def test_other_methods_are_405_naming_get_and_head(client, content):
+    response = client.post(LIST)
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    preflight = client.options(LIST, HTTP_ORIGIN="https://example.org")
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
