@@ -534,6 +534,10 @@ def test_two_app_servers_share_the_database_and_the_page_cache(deploy, seed):
         css = fetch(stack.nginx_port, f"/static/{manifest['paths']['css/site.css']}")
         assert css.status == 200
         assert "immutable" in css.headers.get("Cache-Control", "")
+        # The API passes nginx's own per-address limit (deploy/nginx.conf).
+        api = fetch(stack.nginx_port, "/api/v1/articles/")
+        assert api.status == 200 and seed_title in api.text
+        assert api.headers.get("Access-Control-Allow-Origin") == "*"
 
         # (a) Warm. The cache starts empty: the first server builds the report,
         # the second is served what the first stored.
