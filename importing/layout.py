@@ -38,6 +38,13 @@ _DATE = re.compile(
     rf"(?:{_B}*[:：分]{_B}*(?P<S>\d{{1,2}})(?!\d)秒?)?)?"
 )
 _WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
+# 114年01月13日: Taiwan's pages date by the Republic of China calendar (year 1 =
+# 1912). Read only as a line of its own: "100年" in text is a span of years.
+_ROC_DATE = re.compile(
+    rf"^(?:民[國国]{_B}*)?(?P<y>\d{{2,3}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日"
+    rf"(?:{_B}*(?P<H>\d{{1,2}})[:：](?P<M>\d{{1,2}})(?:[:：](?P<S>\d{{1,2}}))?)?$"
+)
+ROC_OFFSET = 1911
 
 
 class DateError(ValueError):
@@ -53,9 +60,10 @@ def date_from_match(match):
     """(aware Asia/Shanghai datetime, time known) from a find_date match; a
     date without a time is kept at midnight and flagged as such."""
     year, month, day, hour, minute, second = match.group("y", "m", "d", "H", "M", "S")
+    year = int(year) + (ROC_OFFSET if len(year) < 4 else 0)
     try:
         naive = dt.datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+            year, int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
         )
     except ValueError as exc:
         raise DateError(str(exc)) from exc
@@ -78,6 +86,8 @@ LABELS = {
     "更新时间": ("date", 1),
     "稿件日期": ("date", 1),
     "出版日期": ("date", 1),
+    # 上载日期: the day a document was put online, a government page's 发布日期.
+    "上载日期": ("date", 0),
     "发文日期": ("date", 3),
     "成文日期": ("date", 3),
     "生成日期": ("date", 3),
@@ -170,6 +180,13 @@ IGNORED_LABELS = [
     "发布人",
     "分享到",
     "评论",
+    # Credits for roles an article has no place for (a feature's planners).
+    "策划",
+    "统筹",
+    "系列报道策划",
+    "本篇统筹",
+    "监制",
+    "制图",
 ]
 for _label in IGNORED_LABELS:
     LABELS.setdefault(_label, ("ignored", None))
@@ -178,6 +195,7 @@ _LABEL_ALTERNATION = "|".join(sorted(LABELS, key=len, reverse=True))
 # A label stands at the start, after a blank or punctuation, or right after a
 # date (时间:2020年05月26日来源:…), never inside a word (原稿件来源 is its own label).
 _LABEL = re.compile(rf"(?:(?<![{_HAN}])|(?<=日))(?P<label>{_LABEL_ALTERNATION}){_B}*[:：]")
+_UNKNOWN_FIELD = re.compile(rf"[{_HAN}]{{2,6}}{_B}*[:：]")
 _UNKNOWN_LABEL = re.compile(rf"^(?P<label>[{_HAN}]{{2,6}}){_B}*[:：]")
 ROLE_WORDS = (
     "摄影记者",
@@ -242,6 +260,11 @@ MAX_FIELD_VALUE = 40
 MAX_META_LINE = 160
 _MAY_BE_META = re.compile(r"[:：\d]")
 MAX_SITE_NAME = 24
+# 政府信息公开 tables space labels out to one width (发 布 机 构, 索   引   号)
+# and print no colon: squeezed, such a run is a known label.
+_SPACED_LABEL = re.compile(rf"(?:^|(?<={_B}))(?:[{_HAN}]{_B}+){{1,5}}[{_HAN}](?={_B})")
+# A document number: 国办公开办函〔2019〕61号, 齐政办发〔2019〕29号.
+_DOCUMENT_NUMBER = re.compile(rf"^[{_HAN}]{{1,16}}[〔\[［(（]\d{{4}}[〕\]］)）]\d+号$")
 
 
 @dataclass
@@ -262,9 +285,17 @@ class Meta:
         return bool(self.date or self.fields or self.site or self.pending_label or self.bad_date)
 
 
+def _spaced_label(match):
+    label = _BLANK_RUNS.sub("", match.group(0))
+    return f"{label}:" if label in LABELS else match.group(0)
+
+
 def clean_line(line):
-    """The line without a list bullet or enclosing brackets ([ 责任编辑:X ])."""
+    """The line without a list bullet or enclosing brackets ([ 责任编辑:X ]),
+    letter-spaced labels written as labels (发 文 日 期 2019-11-29)."""
     line = _BULLET.sub("", line)
+    if "  " in line or " " in line[:4]:
+        line = _SPACED_LABEL.sub(_spaced_label, line)
     if match := _BRACKETED_LINE.match(line):
         line = match.group("inner")
     return line.strip(BLANKS)
@@ -284,10 +315,8 @@ def read_meta(line):
     matches = list(_LABEL.finditer(line))
     prefix = line[: matches[0].start()] if matches else line
     meta = Meta()
-    if date := find_date(prefix):
-        rest = prefix[: date.start()] + " " + prefix[date.end() :]
-        rest = _PAGE_NAME.sub("", _WEEKDAY.sub(" ", rest))
-        rest = _BLANK_RUNS.sub(" ", rest).strip(BLANKS + "()（）")
+    if date := find_date(prefix) or _ROC_DATE.match(prefix):
+        rest = _site_words(prefix[: date.start()] + " " + prefix[date.end() :])
         if visits := _VISITS_AFTER.match(rest):
             meta.visits = int(visits.group("n")) if visits.group("n") else None
             rest = ""
@@ -318,6 +347,10 @@ def read_meta(line):
             if found := find_date(value):
                 if rank < meta.date_rank:
                     meta.date, meta.date_rank, meta.date_label = found, rank, label
+                # 日期:[2018年09月13日] -- 华商报 --: an e-paper's masthead after its date.
+                site = _site_words(value[: found.start()] + " " + value[found.end() :])
+                if site and not meta.site and _is_site_name(site):
+                    meta.site = site
             elif rank < 2:
                 meta.bad_date = value
             continue
@@ -341,6 +374,24 @@ def read_meta(line):
             value = " ".join(w for w in _BLANK_RUNS.split(value) if not chrome_reason(w))
         meta.fields.append((label, value))
     return meta
+
+
+def _site_words(rest):
+    """What stands beside a date on a date line, without weekday, page name,
+    brackets and dashes; a site address next to a name gives way to the name
+    (http://www.sina.com.cn  2010年02月21日11:27  南方日报)."""
+    rest = _UNKNOWN_FIELD.split(_PAGE_NAME.sub("", _WEEKDAY.sub(" ", rest)))[0]
+    rest = _BLANK_RUNS.sub(" ", rest).strip(BLANKS + "()（）[]【】-—")
+    words = rest.split(" ")
+    if len(words) > 1 and any(_DOMAIN.match(w) for w in words):
+        named = [w for w in words if not _DOMAIN.match(w)]
+        if named:
+            rest = " ".join(named)
+    return rest
+
+
+def _is_site_name(text):
+    return len(text) <= 12 and bool(re.fullmatch(f"[{_HAN}]+", text))
 
 
 def _is_prose_value(value):
@@ -562,6 +613,15 @@ _CHROME_PHRASES = (
     "下载APP",
     "Not Found",
     "nginx",
+    # Skip links for screen readers (跳到主要内容, 跳转到正文内容).
+    "跳到主要",
+    "跳转到",
+    "跳过导航",
+    "跳過導航",
+    # E-paper page navigation (当前版: A4版 上一版  下一版).
+    "上一版",
+    "下一版",
+    "转发此文",
 )
 _CHROME_PHRASE = re.compile("|".join(map(re.escape, _CHROME_PHRASES)))
 _CHROME_FORMS = [
@@ -585,6 +645,10 @@ _JUMP = re.compile(
     rf"[(（]{_B}*(?:下转|上接|转|接)(?:第)?{_B}*[\d一二三四五六七八九十]+{_B}*版{_B}*[)）]"
 )
 MAX_CHROME_LINE = 60
+# Leftovers of a page's markup (Untitled Document, logo, Powered By Google): a
+# short line of Latin words alone; a Chinese article's headline is never that.
+_LATIN_ONLY = re.compile(r"^[A-Za-z][A-Za-z .&'-]{0,30}$")
+_COPYRIGHT = re.compile(r"Copyright|©|版权所有", re.I)
 
 
 def chrome_reason(line):
@@ -596,6 +660,10 @@ def chrome_reason(line):
         return "按钮或菜单"
     if len(line) <= MAX_CHROME_LINE and _CHROME_PHRASE.search(line):
         return "页面杂项"
+    if _LATIN_ONLY.match(line):
+        return "页面杂项"
+    if _COPYRIGHT.search(line):
+        return "版权声明"
     if line.startswith(("·", "•", "●")) and not is_label_line(line):
         return "链接列表"
     bars = line.count("|") + line.count("｜")
@@ -668,6 +736,11 @@ def is_tagged_text(line):
 
 def is_parenthesised(line):
     return line[:1] in "(（" and line[-1:] in ")）"
+
+
+def is_document_number(line):
+    """国办公开办函〔2019〕61号: a government document's number, body text."""
+    return bool(_DOCUMENT_NUMBER.match(line))
 
 
 def is_date_only(line):
