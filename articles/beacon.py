@@ -4,7 +4,12 @@ count the visit (articles.visits) and answer the count to show.
 It accepts what it must and nothing else: an empty POST from this site's own
 pages. No session, no cookie, no form: it is exempt from CSRF because it takes
 no input and changes nothing but a count, and a request another site makes a
-browser send (Sec-Fetch-Site or Origin say so) is refused."""
+browser send (Sec-Fetch-Site or Origin say so) is refused.
+
+A POST to it is answered by articles.middleware.VisitBeaconMiddleware before
+the session, authentication and the rest of the stack run; the view below
+answers whatever that middleware lets through (a GET, or a request made while
+the middleware is not installed), with the same checks."""
 
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
@@ -22,6 +27,17 @@ def _answer(data, status=200):
     return response
 
 
+REFUSALS = {
+    400: "请求无效。",
+    403: "只接受本站页面的请求。",
+    404: "稿件不存在。",
+}
+
+
+def refusal(status):
+    return _answer({"error": REFUSALS[status]}, status=status)
+
+
 def _from_another_site(request):
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return True
@@ -29,18 +45,23 @@ def _from_another_site(request):
     return origin is not None and origin != f"{request.scheme}://{request.get_host()}"
 
 
-@csrf_exempt
-@require_POST
-def visit_beacon(request, pk):
+def answer(request, pk):
+    """Check a beacon for article `pk`, count it, and say what to show."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = MAX_BODY + 1
     if length > MAX_BODY:
-        return _answer({"error": "请求无效。"}, status=400)
+        return refusal(400)
     if _from_another_site(request):
-        return _answer({"error": "只接受本站页面的请求。"}, status=403)
+        return refusal(403)
     count = visits.record(request, pk)
     if count is None:
-        return _answer({"error": "稿件不存在。"}, status=404)
+        return refusal(404)
     return _answer({"count": count})
+
+
+@csrf_exempt
+@require_POST
+def visit_beacon(request, pk):
+    return answer(request, pk)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "api.middleware.ApiMiddleware",
     # First, so a cached page is answered before any other middleware runs.
     "core.pagecache.middleware.PageCacheMiddleware",
+    # Next, so the visit beacon each article view sends costs about what a cached page does.
+    "articles.middleware.VisitBeaconMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
