@@ -68,10 +68,19 @@ MAX_FOOTER_VALUE = 40
 # 新华社杭州3月10日电, 湖北日报消息, 浙江在线10月05日讯.
 _DATELINE = re.compile(
     r"^(?P<dateline>"
-    r"(?:本报|[\u4e00-\u9fff]{1,10}(?:日报|晚报|早报|报|新闻网|新闻|社|网|台|在线))"
+    r"(?:本报|[\u4e00-\u9fff]{1,10}(?:[-·][\u4e00-\u9fff]{1,10})?(?:日报|晚报|早报|报|新闻网|新闻|社|网|台|在线))"
     r"(?:\d{1,2}月\d{1,2}日)?(?:讯|消息)"
     r"|(?:新华社|新華社|中新社|中新网|中新網)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日[电電]"
     r")(?:[(（](?P<credit>[^()（）]{1,40})[)）])?"
+)
+
+# (福州日报记者 欧阳进权 文/摄): the names wrote the text and took the pictures.
+_TEXT_AND_PICTURES = re.compile(
+    rf"{_BLANK_RUN}*(?:文{_BLANK_RUN}*[/／]{_BLANK_RUN}*)?(?P<pictures>[摄攝图圖])$"
+)
+# …区位优势。(记者 晓亮): a credit closing a paragraph.
+_CLOSING_CREDIT = re.compile(
+    rf"[(（](?P<credit>(?:{'|'.join(layout.ROLE_WORDS)}){_BLANK_RUN}*[^()（）]{{2,30}})[)）]$"
 )
 
 # A heading is short and does not end like a sentence.
@@ -876,15 +885,36 @@ def parse_article(
         article.dateline = match.group(0)
         article.field_lines["dateline"] = first.paragraph_lines[0]
         if credit := match.group("credit"):
+            line = first.paragraph_lines[0]
+            pictures = _TEXT_AND_PICTURES.search(credit)
+            credit = credit[: pictures.start()] if pictures else credit
             named = {b.name for b in article.bylines}
-            extra = [
-                b
-                for b in _bylines("", "author", credit, first.paragraph_lines[0])
-                if b.role and b.name not in named
-            ]
+            credited = [b for b in _bylines("", "author", credit, line) if b.role]
+            extra = [b for b in credited if b.name not in named]
+            if pictures:
+                taken = {b.name for b in article.bylines if b.kind == "photographer"}
+                extra += [
+                    ParsedByline(kind="photographer", name=b.name, line=line)
+                    for b in credited
+                    if b.name not in taken
+                ]
             article.bylines = extra + article.bylines
+    _closing_credits(article)
     article.warnings = notes.finish()
     return article
+
+
+def _closing_credits(article):
+    """Authors named in a credit closing a paragraph ((记者 晓亮), (通讯员 郭飞));
+    the credit stays in its paragraph, as a dateline does."""
+    named = {b.name for b in article.bylines if b.kind != "photographer"}
+    for section in article.sections:
+        for text, line in zip(section.paragraphs, section.paragraph_lines, strict=True):
+            if match := _CLOSING_CREDIT.search(text):
+                for byline in _bylines("", "author", match.group("credit"), line):
+                    if byline.role and byline.name not in named:
+                        named.add(byline.name)
+                        article.bylines.append(byline)
 
 
 def _set_date(article, metas, notes):
@@ -1006,6 +1036,12 @@ def _split_footer(body):
     slogan_lines = [item for item, kind, _ in tail[last_field:] if kind == "slogan"]
     dropped = [item for item, kind, _ in tail if kind == "chrome"]
     return kept + trailing_photos, metas, slogan_lines, dropped
+
+
+def _is_dated_item(text):
+    """一、活动时间:2023年9月21日9:30: a labelled list item giving a date, not a heading."""
+    _, colon, value = text.partition(":") if ":" in text else text.partition("：")
+    return bool(colon) and layout.find_date(value) is not None
 
 
 class _BodyReader:
@@ -1160,6 +1196,8 @@ class _BodyReader:
             or layout.is_tagged_text(text)
             or layout.is_parenthesised(text)
             or layout.is_date_only(text)
+            or layout.is_document_number(text)
+            or _is_dated_item(text)
         ):
             return False
         # A signature: a name right above a date line (太湖县人民政府 / 2019年1月17日).
