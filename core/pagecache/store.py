@@ -117,22 +117,19 @@ def _fresh_generation():
     return time.time_ns() // 1000
 
 
-class _GenerationReader:
-    """The generation read on every hit, with one long-lived redis-py client.
+class _Clients:
+    """One long-lived redis-py client per CACHES entry that is Redis.
 
     Django's RedisCache builds a new client object for every call (a dict of
     some 170 response callbacks each time), which costs as much as the round
-    trip itself; this is the one read on the hot path, so it keeps its own
-    client, built from the same CACHES entry. Django stores integers
-    unpickled, so the raw value is the counter."""
+    trip itself; what runs on every request keeps its own client instead,
+    built from the same CACHES entry."""
 
     def __init__(self):
         self.clients = {}
 
-    def read(self, cache):
-        if not isinstance(cache, RedisCache):
-            return cache.get(GENERATION_KEY)
-        config = settings.CACHES[settings.PAGE_CACHE_ALIAS]
+    def get(self, alias):
+        config = settings.CACHES[alias]
         location = config["LOCATION"]
         if not isinstance(location, str):
             location = tuple(location)
@@ -142,7 +139,31 @@ class _GenerationReader:
             servers = location.split(",") if isinstance(location, str) else location
             client = redis.Redis.from_url(servers[0], **config.get("OPTIONS", {}))
             self.clients[location] = client
-        value = client.get(cache.make_and_validate_key(GENERATION_KEY))
+        return client
+
+
+_clients = _Clients()
+
+
+def redis_client(alias=None):
+    """The long-lived redis-py client of CACHES[alias] (the page cache's by
+    default), or None when that cache is not Redis."""
+    alias = alias or settings.PAGE_CACHE_ALIAS
+    if not isinstance(caches[alias], RedisCache):
+        return None
+    return _clients.get(alias)
+
+
+class _GenerationReader:
+    """The generation read on every hit, with the long-lived client (Django
+    stores integers unpickled, so the raw value is the counter)."""
+
+    def read(self, cache):
+        if not isinstance(cache, RedisCache):
+            return cache.get(GENERATION_KEY)
+        value = _clients.get(settings.PAGE_CACHE_ALIAS).get(
+            cache.make_and_validate_key(GENERATION_KEY)
+        )
         return None if value is None else int(value)
 
 
@@ -167,6 +188,13 @@ def _increment(cache):
 def current_generation():
     """The generation entries must carry to be served; Unavailable if unknown."""
     return call(_read_generation)
+
+
+def generation_settled():
+    """False while this process owes the shared cache a generation move (it
+    failed, and the first call that succeeds moves it). Code that reads
+    GENERATION_KEY in Redis itself must go through current_generation() then."""
+    return not _outage.generation_owed
 
 
 def bump_generation():
@@ -236,9 +264,11 @@ def put(key, entry, now):
 
 
 def forget_outage():
-    """Try the shared cache again on the next request (after reconfiguring it)."""
+    """Try the shared cache again on the next request (after reconfiguring it),
+    and warn again should that one fail too."""
     _outage.retry_at = 0.0
     _outage.generation_owed = False
+    _outage.last_warning = -math.inf
 
 
 def reset():
