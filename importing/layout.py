@@ -256,9 +256,9 @@ _PAGE_NAME = re.compile(rf"{_B}*第{_B}*\d+{_B}*版.*$")
 _DOMAIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+(?:com|cn|net|org|gov|edu)(?:\.cn)?/?$", re.I)
 MAX_FIELD_VALUE = 40
 # Metadata lines are short; a line holding neither a colon nor a digit holds
-# neither a label nor a date.
+# neither a label nor a date, unless its label is spaced out to a column's width.
 MAX_META_LINE = 160
-_MAY_BE_META = re.compile(r"[:：\d]")
+_MAY_BE_META = re.compile(rf"[:：\d]|[{_HAN}]{_B}{{2,}}[{_HAN}]")  # or 名        称
 MAX_SITE_NAME = 24
 # 政府信息公开 tables space labels out to one width (发 布 机 构, 索   引   号)
 # and print no colon: squeezed, such a run is a known label.

@@ -466,6 +466,7 @@ class _Head:
     bylines: list = field(default_factory=list)  # (role, name, line number)
     photos: list = field(default_factory=list)
     title_guessed: str = ""
+    title_text: str = ""  # a title broken over lines, joined
 
 
 _HEADLINE_LABEL = re.compile(
@@ -553,6 +554,17 @@ def _read_head(items, notes):
             block_end += 1
         above = _title_above(items, kinds, meta_at)
         below = _title_below(items, kinds, block_end + 1)
+        # A government table's 名称 names the document: the line under the
+        # table that repeats it is the title, whatever stands above the table.
+        named = {
+            value
+            for index in range(meta_at, block_end + 1)
+            if index in metas
+            for label, value in metas[index].fields
+            if label in ("名称", "标题") and value
+        }
+        if below >= 0 and items[below].text in named:
+            above = -1
         # A column name above the metadata (国内新闻 / 时间:… / 来源:… / headline):
         # the headline then follows the metadata directly, the text right under it.
         short_above = (
@@ -662,8 +674,53 @@ def _without_link_blocks(items, kinds, candidates, end):
     return [i for i in candidates if i not in blocked]
 
 
+# The kind of document that ends an official document's title (公文的文种).
+_DOCUMENT_KINDS = tuple(
+    [
+        "通知",
+        "通告",
+        "公告",
+        "意见",
+        "决定",
+        "办法",
+        "规定",
+        "方案",
+        "通报",
+        "批复",
+        "报告",
+        "细则",
+        "规则",
+        "决议",
+        "纲要",
+        "规划",
+        "函",
+    ]
+)
+
+
+def _document_title_lines(items, kinds, title):
+    """How many lines below `title` continue it: an official document's title
+    set over several lines (…办公室 / 关于规范… / 有关事项的通知), joined it
+    names what it is about (关于) and ends with the kind of document."""
+    text = items[title].text
+    if text.endswith(_DOCUMENT_KINDS):
+        return 0
+    for extra in (1, 2):
+        index = title + extra
+        if index >= len(kinds) or items[index].gap or kinds[index] != "short":
+            return 0
+        text += items[index].text
+        if text.endswith(_DOCUMENT_KINDS) and "关于" in text and len(text) <= MAX_TITLE_LENGTH:
+            return extra
+    return 0
+
+
 def _headline_around(items, kinds, head, title, below):
     """Kicker and subtitle around the title; head.end after the headline."""
+    if extra := _document_title_lines(items, kinds, title):
+        head.title_text = "".join(item.text for item in items[title : title + extra + 1])
+        head.end = max(head.end, title + extra + 1)
+        return
     end = title + 1
     # 引题: above the title, 副题: or ——… below it (the exporter's forms).
     match = _HEADLINE_LABEL.match(items[title - 1].text) if title > 0 else None
@@ -735,7 +792,7 @@ def _take_meta(item, meta, head, pending):
 def _finish_head(items, kinds, metas, head, notes, pending=""):
     """Take the head lines under the headline: more metadata, bylines,
     affiliations, repeats of the headline, chrome, link blocks."""
-    title = items[head.title].text
+    title = head.title_text or items[head.title].text
     headline = {title, head.subtitle, head.kicker} - {""}
     index = head.end
     after_byline = link_block = False
@@ -825,7 +882,9 @@ def parse_article(
             line=title_item.number,
             message=f"标题超过 {MAX_TITLE_LENGTH} 个字，不像稿件标题：请检查第一行是不是正文",
         )
-    article = ParsedArticle(title=title_item.text, published_at=None, published_time_known=False)
+    article = ParsedArticle(
+        title=head.title_text or title_item.text, published_at=None, published_time_known=False
+    )
     article.kicker, article.subtitle = head.kicker, head.subtitle
     article.field_lines["title"] = title_item.number
     if head.kicker:
