@@ -13,6 +13,9 @@ static/js/visits.js) to articles.beacon. Each beacon:
   flush (cached in Redis under the page-cache generation, so an unpublished
   article is looked up again and refused) plus what the buffer holds for it.
 
+All of that is one Lua script, one round trip to Redis; only a total not kept
+under the current generation costs a query and a second run of the script.
+
 The buffer is written to ArticleVisitDay in one transaction once it holds
 VISIT_FLUSH_THRESHOLD counts or its oldest count is VISIT_FLUSH_SECONDS old,
 by whichever request notices first: no cron. Several app servers may notice at
@@ -240,41 +243,78 @@ class _Outage:
 _outage = _Outage()
 
 
+# One round trip per beacon: read the page-cache generation, the article's
+# total kept under it, de-duplicate the reader and add the count, atomically.
+# KEYS: the generation, BUFFER, PENDING, SIZE, SINCE, FLUSHING_PENDING, then
+# the reader's SEEN key unless it is a bot. ARGV: the totals key around where
+# the generation goes (two parts), pk, the buffer field, now, the seen lifetime,
+# TOTALS_SECONDS; then, once the caller has looked the total up in the database,
+# the generation it read and that total, to keep under that generation.
+# Answers {NO_GENERATION}, {NO_TOTAL, generation} or {SHOWN, count to show,
+# size, since}.
+_RECORD = """
+local pk = ARGV[3]
+local total
+if ARGV[8] then
+  local totals = ARGV[1] .. ARGV[8] .. ARGV[2]
+  redis.call('HSETNX', totals, pk, ARGV[9])
+  redis.call('EXPIRE', totals, ARGV[7])
+  total = redis.call('HGET', totals, pk)
+else
+  local generation = redis.call('GET', KEYS[1])
+  if not generation then return {0} end
+  total = redis.call('HGET', ARGV[1] .. generation .. ARGV[2], pk)
+  if not total then return {1, generation} end
+end
+if KEYS[7] and redis.call('SET', KEYS[7], 1, 'NX', 'EX', ARGV[6]) then
+  redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+  redis.call('HINCRBY', KEYS[3], pk, 1)
+  redis.call('INCR', KEYS[4])
+  redis.call('SET', KEYS[5], ARGV[5], 'NX')
+end
+local shown = tonumber(total)
+  + tonumber(redis.call('HGET', KEYS[3], pk) or 0)
+  + tonumber(redis.call('HGET', KEYS[6], pk) or 0)
+return {2, shown, redis.call('GET', KEYS[4]), redis.call('GET', KEYS[5])}
+"""
+NO_GENERATION, NO_TOTAL, SHOWN = 0, 1, 2
+_MARK = "@generation@"
+
+
 class _RedisVisits:
-    def __init__(self, client, cache):
+    def __init__(self, client, script, cache):
         self.client = client
+        self.script = script
         self.key = cache.make_and_validate_key
         self.flush_due = False
 
     def record(self, pk, seen, day, now):
-        totals_key = self.key(TOTALS.format(store.current_generation()))
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hget(totals_key, pk)
+        if not store.generation_settled():
+            store.current_generation()  # moves the generation it owes, or Unavailable
+        keys = [
+            self.key(store.GENERATION_KEY),
+            *map(self.key, (BUFFER, PENDING, SIZE, SINCE, FLUSHING_PENDING)),
+        ]
         if seen is not None:
-            pipe.set(self.key(SEEN.format(seen)), 1, nx=True, ex=settings.VISIT_DEDUP_SECONDS)
-        known, *first = pipe.execute()
-        if known is None:
+            keys.append(self.key(SEEN.format(seen)))
+        # The script builds the totals key from the generation it reads (one
+        # database, no cluster: a script may name keys its caller did not).
+        before, after = self.key(TOTALS.format(_MARK)).split(_MARK)
+        args = [before, after, pk, f"{pk}:{day}", repr(now), settings.VISIT_DEDUP_SECONDS]
+        args.append(TOTALS_SECONDS)
+        answer = self.script(keys, args)
+        if answer[0] != SHOWN:
+            # The total is not kept (yet) under this generation: look it up, and
+            # keep it under the generation read before the lookup, so a change
+            # that moved the generation meanwhile is looked up again next time.
+            generation = answer[1] if answer[0] == NO_TOTAL else store.current_generation()
             total = _public_total(pk)
             if total is None:
-                return None
-            self.client.hsetnx(totals_key, pk, total)
-            self.client.expire(totals_key, TOTALS_SECONDS)
-        else:
-            total = int(known)
-        pipe = self.client.pipeline(transaction=True)
-        counted = bool(first and first[0])
-        if counted:
-            pipe.hincrby(self.key(BUFFER), f"{pk}:{day}", 1)
-            pipe.hincrby(self.key(PENDING), pk, 1)
-            pipe.incr(self.key(SIZE))
-            pipe.set(self.key(SINCE), now, nx=True)
-        pipe.get(self.key(SIZE))
-        pipe.get(self.key(SINCE))
-        pipe.hget(self.key(PENDING), pk)
-        pipe.hget(self.key(FLUSHING_PENDING), pk)
-        *_, size, since, pending, flushing = pipe.execute()
+                return None  # nothing counted
+            answer = self.script(keys, [*args, generation, total])
+        _, shown, size, since = answer
         self.flush_due = _due(int(size or 0), float(since or now), now)
-        return total + int(pending or 0) + int(flushing or 0)
+        return int(shown)
 
     def flush(self):
         token = uuid.uuid4().hex
@@ -384,21 +424,29 @@ _local = _LocalVisits()
 
 class _Clients:
     """One long-lived redis-py client per Redis location (Django's RedisCache
-    builds a client per call, see core.pagecache.store)."""
+    builds a client per call, see core.pagecache.store), with the record
+    script registered on it once."""
 
     def __init__(self):
         self.clients = {}
 
     def get(self, alias="default"):
+        return self._entry(alias)[0]
+
+    def script(self, alias="default"):
+        return self._entry(alias)[1]
+
+    def _entry(self, alias):
         config = settings.CACHES[alias]
         location = config["LOCATION"]
         if not isinstance(location, str):
             location = ",".join(location)
-        client = self.clients.get(location)
-        if client is None:
+        entry = self.clients.get(location)
+        if entry is None:
             client = redis.Redis.from_url(location.split(",")[0], **config.get("OPTIONS", {}))
-            self.clients[location] = client
-        return client
+            entry = (client, client.register_script(_RECORD))
+            self.clients[location] = entry
+        return entry
 
 
 _clients = _Clients()
@@ -408,7 +456,8 @@ def _redis():
     cache = caches["default"]
     if not isinstance(cache, RedisCache) or _outage.skipping():
         return None
-    return _RedisVisits(_clients.get(), cache)
+    client, script = _clients._entry("default")
+    return _RedisVisits(client, script, cache)
 
 
 def reset():

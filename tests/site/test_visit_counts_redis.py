@@ -198,3 +198,77 @@ def test_without_redis_counting_goes_on_in_the_process_and_warns_once(settings, 
     assert stored(article) == 3
     warnings = [r for r in caplog.records if r.name == "articles.visits"]
     assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
+
+
+def scenario(articles, draft):
+    """Beacons as readers send them over two days: repeats, bots, a draft, a
+    batch written at the threshold, then the rest flushed. The answers and the
+    rows stored, with each article named by its place in `articles`."""
+    answers = []
+    day_one = [(a, f"198.51.100.{n}") for a in (0, 1, 0, 2, 0, 1) for n in range(a + 2)]
+    for index, address in day_one + day_one[:4]:
+        response = beacon(articles[index], address=address)
+        answers.append((index, response.status_code, response.json()))
+    for index in (0, 2):
+        answers.append((index, beacon(articles[index], user_agent=BAIDU).json()))
+    answers.append(("draft", beacon(draft).status_code))
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        for n in range(3):
+            answers.append((1, beacon(articles[1], address=f"203.0.113.{n}").json()))
+        visits.flush()
+    rows = sorted(
+        (articles.index(row.article), row.day, row.count)
+        for row in ArticleVisitDay.objects.filter(article__in=articles)
+    )
+    return answers, rows
+
+
+def test_the_script_and_the_per_process_fallback_count_alike(transactional_db, settings):
+    settings.VISIT_FLUSH_THRESHOLD = 4
+    through_redis = scenario([make_article() for _ in range(3)], make_article(status=Status.DRAFT))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "visit-count-comparison",
+        }
+    }
+    store.reset()
+    visits.reset()
+    in_process = scenario([make_article() for _ in range(3)], make_article(status=Status.DRAFT))
+    assert through_redis == in_process
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    assert through_redis[1] == [(0, today, 2), (1, today, 3), (1, tomorrow, 3), (2, today, 4)]
+
+
+@pytest.mark.django_db
+def test_a_beacon_is_one_round_trip_to_redis(monkeypatch):
+    article = make_article()
+    beacon(article)  # looks the total up and keeps it
+    client = raw_client()
+    commands = []
+    real = client.execute_command
+
+    def counting(*args, **options):
+        commands.append(args[0])
+        return real(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+    assert beacon(article, address="198.51.100.2").json() == {"count": 2}
+    assert beacon(article, address="198.51.100.2").json() == {"count": 2}
+    assert beacon(article, user_agent=BAIDU).json() == {"count": 2}
+    assert commands == ["EVALSHA"] * 3
+
+
+@pytest.mark.django_db
+def test_a_lost_generation_is_made_again_and_a_debt_is_paid_first():
+    article = make_article()
+    assert beacon(article).json() == {"count": 1}
+    raw_client().delete(caches["default"].make_and_validate_key(store.GENERATION_KEY))
+    assert beacon(article, address="198.51.100.2").json() == {"count": 2}
+    generation = store.current_generation()
+    # After a failure the page cache owes a move of the generation; the beacon pays it.
+    store._outage.generation_owed = True
+    assert beacon(article, address="198.51.100.3").json() == {"count": 3}
+    assert store.current_generation() > generation
+    assert beacon(article, address="198.51.100.4").json() == {"count": 4}
