@@ -79,6 +79,11 @@ def test_a_change_to_a_live_article_goes_through_review(site, new_page):
     assert reader.locator("h1").inner_text() == "上城江干滨江部署党史学习教育"
     assert reader.locator("h1").count() == 1
     assert "更新时间" in reader.locator(".article-meta").inner_text()
-    assert reader.get_by_text("上城江干滨江部署党史学习教育", exact=True).count() == 1
+    # Once in the article (当前位置 above it names the page too).
+    assert (
+        reader.locator("main").get_by_text("上城江干滨江部署党史学习教育", exact=True).count() == 1
+    )
+    trail = reader.get_by_role("navigation", name="当前位置")
+    assert trail.locator("[aria-current=page]").inner_text() == "上城江干滨江部署党史学习教育"
     editor.goto(f"{site}/admin/")
     assert editor.locator(".notice-count").inner_text() == "2"  # sent back, then approved

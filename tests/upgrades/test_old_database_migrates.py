@@ -60,6 +60,7 @@ LAYER_MIGRATIONS = {
 NEW_MODELS = {
     ("articles", "correction"),
     ("articles", "sectionimage"),
+    ("articles", "articlevisitday"),
     ("core", "autosavedform"),
     ("editorial", "submission"),
     ("editorial", "notification"),
@@ -75,9 +76,9 @@ NEW_TABLES = {f"{app_label}_{model}" for app_label, model in NEW_MODELS} | {
     "articles_article_attachments",
 }
 # The only rows a migration may add elsewhere besides django_migrations: the new
-# campaign publishing permission, the new models' permissions, and the groups'
-# grants of them (website.roles, post_migrate).
-NEW_PERMISSIONS = {"articles.publish_campaign"} | {
+# campaign publishing and visit statistics permissions, the new models'
+# permissions, and the groups' grants of them (website.roles, post_migrate).
+NEW_PERMISSIONS = {"articles.publish_campaign", "articles.view_visit_statistics"} | {
     f"{app_label}.{action}_{model}"
     for app_label, model in NEW_MODELS
     for action in ("add", "change", "delete", "view")
