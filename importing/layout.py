@@ -648,7 +648,7 @@ MAX_CHROME_LINE = 60
 # Leftovers of a page's markup (Untitled Document, logo, Powered By Google): a
 # short line of Latin words alone; a Chinese article's headline is never that.
 _LATIN_ONLY = re.compile(r"^[A-Za-z][A-Za-z .&'-]{0,30}$")
-_COPYRIGHT = re.compile(r"Copyright|©|版权所有", re.I)
+_COPYRIGHT = ("©", "版权所有", "opyright", "OPYRIGHT")
 
 
 def chrome_reason(line):
@@ -662,7 +662,7 @@ def chrome_reason(line):
         return "页面杂项"
     if _LATIN_ONLY.match(line):
         return "页面杂项"
-    if _COPYRIGHT.search(line):
+    if any(mark in line for mark in _COPYRIGHT):
         return "版权声明"
     if line.startswith(("·", "•", "●")) and not is_label_line(line):
         return "链接列表"

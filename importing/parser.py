@@ -969,7 +969,7 @@ def _closing_credits(article):
     named = {b.name for b in article.bylines if b.kind != "photographer"}
     for section in article.sections:
         for text, line in zip(section.paragraphs, section.paragraph_lines, strict=True):
-            if match := _CLOSING_CREDIT.search(text):
+            if text.endswith((")", "）")) and (match := _CLOSING_CREDIT.search(text)):
                 for byline in _bylines("", "author", match.group("credit"), line):
                     if byline.role and byline.name not in named:
                         named.add(byline.name)
