@@ -6,6 +6,7 @@ Usage:
     .venv/bin/python bench/http_bench.py
     .venv/bin/python bench/http_bench.py --duration 30 --workers 4 --articles 1000
     .venv/bin/python bench/http_bench.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/http_bench.py --modes warm --pages API   # the API, cached
 
 Needs `wrk` and `redis-server` on PATH and a PostgreSQL server the --postgres
 URL can create databases on. The script creates a scratch database (migrated,
@@ -398,6 +399,13 @@ def main():
         help="comma-separated passes, from: %(default)s (warm: whole pages from the "
         "page cache; fragments: page cache off, cached fragments on; off: neither)",
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        metavar="TEXT",
+        help="measure only the pages whose name contains TEXT, such as API "
+        "(the bare view is always measured)",
+    )
     args = parser.parse_args()
     modes = [MODES[name] for name in args.modes.split(",")]
     if not shutil.which("wrk"):
@@ -432,12 +440,12 @@ def main():
             REDIS_URL=redis_url,
             SECURE_SSL_REDIRECT="0",
             BENCH_STATIC_ROOT=str(workdir / "static"),
-            # wrk is one address: the API's limit is counted (its Redis INCR is
-            # part of the cost) but set far above what a run sends.
+            # wrk is one address: the API's limit is counted (its Redis round
+            # trip is part of the cost) but set far above what a run sends.
             API_RATE_LIMIT_PER_MINUTE="100000000",
         )
         print(f"preparing {database_url} with {args.articles} extra articles…", flush=True)
-        site_pages = prepare_site(args.articles)
+        site_pages = [page for page in prepare_site(args.articles) if args.pages in page.name]
         from django.db import connection
         from django.test import override_settings
 
