@@ -117,6 +117,8 @@ def _wsgi(method, path, **extra):
     """(status, headers, body) through Django's own WSGI handler, which, unlike
     the test client, leaves a HEAD answer's body to the application."""
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from django.test import RequestFactory
 
     environ = RequestFactory().generic(method, path, **extra).environ
@@ -125,7 +127,15 @@ def _wsgi(method, path, **extra):
     def start_response(status, headers):
         started["status"], started["headers"] = status, dict(headers)
 
-    body = b"".join(WSGIHandler()(environ, start_response))
+    # As Django's test client does: the handler would otherwise close the test's
+    # database connection (and its transaction) when the request finishes.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return int(started["status"].split()[0]), started["headers"], body
 
 
