@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 from .site_identity import site_identity
 
@@ -20,7 +21,11 @@ def site(request):
 def site_domain(request):
     if settings.SITE_URL:
         return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-    return request.get_host()
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        # The 400 page for that very Host is being drawn: name no domain.
+        return ""
 
 
 def absolute_url(request, path):

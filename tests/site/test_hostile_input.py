@@ -289,3 +289,14 @@ def test_seed_article_is_still_in_every_feed(client, content):
     seed = Article.objects.get(title__startswith="上城江干滨江")
     for _, entry in feed_entries(client, seed):
         assert entry.summary
+
+
+@pytest.mark.parametrize("path", ["/", "/robots.txt", "/articles/", "/search/?q=党史", "/nowhere/"])
+def test_a_host_the_site_does_not_serve_is_a_chinese_400(client, content, settings, path):
+    # Django refuses the Host before any view runs; the 400 page it then draws
+    # must not ask for the Host again (that raised, and readers got a 500).
+    settings.ALLOWED_HOSTS = ["www.example.gov.cn"]
+    settings.SITE_URL = ""
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert_chinese_400(response, path)
