@@ -360,6 +360,10 @@ class _LocalVisits:
 
     def __init__(self):
         self.lock = threading.Lock()
+        # Held while a batch is written and taken out of `flushing`: a total read
+        # from the database in between would hold the batch that `flushing`
+        # still counts, and the reader would be shown it twice.
+        self.writing = threading.Lock()
         self.reset()
 
     def reset(self):
@@ -370,16 +374,17 @@ class _LocalVisits:
         self.since = None
 
     def record(self, pk, seen, day, now):
-        total = _public_total(pk)
-        if total is None:
-            return None
-        with self.lock:
-            if seen is not None and self._first_visit(seen, now):
-                self.counts[pk, day] += 1
-                self.pending[pk] += 1
-                if self.since is None:
-                    self.since = now
-            pending = self.pending[pk] + self.flushing[pk]
+        with self.writing:
+            total = _public_total(pk)
+            if total is None:
+                return None
+            with self.lock:
+                if seen is not None and self._first_visit(seen, now):
+                    self.counts[pk, day] += 1
+                    self.pending[pk] += 1
+                    if self.since is None:
+                        self.since = now
+                pending = self.pending[pk] + self.flushing[pk]
         return total + pending
 
     def flush_due(self, now):
@@ -405,18 +410,19 @@ class _LocalVisits:
             self.flushing.update(pending)
         if not counts:
             return
-        try:
-            write_counts(counts)
-        except Exception:
-            with self.lock:  # kept for the next flush
-                self.counts.update(counts)
-                self.pending.update(pending)
-                self.since = min(filter(None, (since, self.since)), default=time.time())
-            raise
-        finally:
-            with self.lock:
-                self.flushing.subtract(pending)
-                self.flushing = +self.flushing
+        with self.writing:
+            try:
+                write_counts(counts)
+            except Exception:
+                with self.lock:  # kept for the next flush
+                    self.counts.update(counts)
+                    self.pending.update(pending)
+                    self.since = min(filter(None, (since, self.since)), default=time.time())
+                raise
+            finally:
+                with self.lock:
+                    self.flushing.subtract(pending)
+                    self.flushing = +self.flushing
 
 
 _local = _LocalVisits()

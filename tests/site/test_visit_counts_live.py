@@ -77,7 +77,10 @@ def test_concurrent_beacons_count_each_visitor_once(backend, live_server, transa
         answers = list(pool.map(lambda call: post(*call), calls))
 
     assert len(answers) == len(calls)
-    assert all(isinstance(n, int) and 0 < n <= 30 for n in answers)
+    # Never more than were counted, also while batches are written; a reader's
+    # own beacon is in the count it gets back, a bot's may come before any.
+    for (_, user_agent, _), n in zip(calls, answers, strict=True):
+        assert isinstance(n, int) and (0 if user_agent in BOTS else 1) <= n <= 30, (user_agent, n)
     visits.flush()
     for article in articles:
         rows = ArticleVisitDay.objects.filter(article=article)
