@@ -45,9 +45,13 @@ def test_the_beacon_shows_the_current_count_and_carries_no_cookie(site, browser)
             "console", lambda message: message.type == "error" and problems.append(message.text)
         )
         page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(url + "?size=large")  # the reader now has the 字号 cookie
+        # The first view is counted; its beacon is answered before the page is
+        # left (otherwise the next wait could catch it, its body gone).
+        with page.expect_response(lambda r: "/visits/" in r.url) as first:
+            page.goto(url + "?size=large")  # the reader now has the 字号 cookie
+        assert first.value.json() == {"count": 1}
         assert any(c["name"] == "fontsize" for c in context.cookies())
-        # Counted on that first view; this one is the same reader again.
+        # The same reader again: not counted twice.
         with page.expect_response(lambda r: "/visits/" in r.url) as answered:
             built = page.goto(url)
         assert f'data-visit-url="{seed_beacon(seed)}">0<' in built.text()
