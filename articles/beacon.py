@@ -11,6 +11,8 @@ the session, authentication and the rest of the stack run; the view below
 answers whatever that middleware lets through (a GET, or a request made while
 the middleware is not installed), with the same checks."""
 
+from urllib.parse import urlsplit
+
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -39,10 +41,19 @@ def refusal(status):
 
 
 def _from_another_site(request):
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        return True
+    # Browsers that send Sec-Fetch-Site say it themselves. Otherwise the Origin's
+    # host name must be ours; scheme and port are not compared, because a proxy
+    # in front may hand on a Host without its port (nginx's $host) or speak
+    # plain HTTP to us, and a same-origin beacon would then look foreign.
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
     origin = request.headers.get("Origin")
-    return origin is not None and origin != f"{request.scheme}://{request.get_host()}"
+    if origin is None:
+        return False
+    theirs = urlsplit(origin).hostname
+    ours = urlsplit(f"//{request.get_host()}").hostname
+    return theirs is None or theirs != ours
 
 
 def answer(request, pk):

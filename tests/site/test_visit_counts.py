@@ -108,6 +108,22 @@ def test_the_beacon_refuses_what_it_need_not_accept():
     forged = beacon(client, article, HTTP_ORIGIN="https://elsewhere.example")
     assert forged.status_code == 403
     assert beacon(client, article, HTTP_ORIGIN="http://testserver").status_code == 200
+    # Behind a proxy the Host may lose its port and the scheme its https: the
+    # page's own beacon is still ours (nginx on :8080 refused every one).
+    assert beacon(client, article, HTTP_ORIGIN="https://testserver:8080").status_code == 200
+    assert (
+        beacon(
+            client, article, HTTP_ORIGIN="http://testserver:8080", HTTP_SEC_FETCH_SITE="same-origin"
+        ).status_code
+        == 200
+    )
+    assert beacon(client, article, HTTP_ORIGIN="null").status_code == 403
+    assert (
+        beacon(
+            client, article, HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-site"
+        ).status_code
+        == 403
+    )
     # Nothing refused was counted; the one accepted beacon was.
     assert beacon(client, article, user_agent=OTHER_BROWSER).json() == {"count": 2}
 
