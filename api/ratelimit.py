@@ -15,7 +15,6 @@ minute, and Redis is asked again only every few seconds, as the page cache does.
 import hashlib
 import logging
 import math
-import threading
 import time
 
 import redis
@@ -24,6 +23,7 @@ from django.core.cache import caches
 from django_ratelimit.core import get_usage
 
 from audit.client_ip import client_ip
+from core.outages import Outage
 from core.pagecache.store import redis_client
 
 logger = logging.getLogger("api.ratelimit")
@@ -38,40 +38,9 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
-RETRY_SECONDS = 2.0
-WARN_EVERY_SECONDS = 60.0
-
-
-class _Outage:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.retry_at = 0.0
-        self.last_warning = -math.inf
-
-    def skipping(self):
-        return time.monotonic() < self.retry_at
-
-    def failed(self, error):
-        now = time.monotonic()
-        with self.lock:
-            self.retry_at = now + RETRY_SECONDS
-            warn = now - self.last_warning >= WARN_EVERY_SECONDS
-            if warn:
-                self.last_warning = now
-        if warn:
-            logger.warning(
-                "API rate limit unavailable (%s: %s); requests are not limited until it answers.",
-                type(error).__name__,
-                error,
-            )
-
-    def reset(self):
-        with self.lock:
-            self.retry_at = 0.0
-            self.last_warning = -math.inf
-
-
-outage = _Outage()
+outage = Outage(
+    logger, "API rate limit unavailable (%s: %s); requests are not limited until it answers."
+)
 
 
 def _address(group, request):

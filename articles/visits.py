@@ -34,7 +34,6 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-import math
 import threading
 import time
 import uuid
@@ -51,6 +50,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.client_ip import client_ip
+from core.outages import Outage
 from core.pagecache import store
 
 from .models import Article, ArticleVisitDay
@@ -206,41 +206,10 @@ def _totals(pks):
     )
 
 
-class _Outage:
-    """Redis failed: leave it alone for a few seconds (a dead Redis costs one
-    connection attempt now and then, not one per beacon), warn once a minute."""
-
-    retry_seconds = 2.0
-    warn_every_seconds = 60.0
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.retry_at = 0.0
-        self.last_warning = -math.inf
-
-    def failed(self, error):
-        now = time.monotonic()
-        with self.lock:
-            self.retry_at = now + self.retry_seconds
-            warn = now - self.last_warning >= self.warn_every_seconds
-            if warn:
-                self.last_warning = now
-        if warn:
-            logger.warning(
-                "Visit counts: Redis unavailable (%s: %s); counting in this process until it answers.",
-                type(error).__name__,
-                error,
-            )
-
-    def skipping(self):
-        return time.monotonic() < self.retry_at
-
-    def forget(self):
-        self.retry_at = 0.0
-        self.last_warning = -math.inf
-
-
-_outage = _Outage()
+# A dead Redis is left alone for a few seconds, and named once a minute.
+_outage = Outage(
+    logger, "Visit counts: Redis unavailable (%s: %s); counting in this process until it answers."
+)
 
 
 # One round trip per beacon: read the page-cache generation, the article's

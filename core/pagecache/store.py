@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from core.outages import Outage
+
 logger = logging.getLogger("core.pagecache")
 
 GENERATION_KEY = "pagecache:generation"
@@ -43,41 +45,24 @@ class Entry(NamedTuple):
         return self.generation == generation and now < self.expires_at
 
 
-class _Outage:
-    """What this process knows about the shared cache being unreachable.
-
-    After a failure it is left alone for `retry_seconds`, so a dead Redis costs
-    one connection attempt every few seconds rather than one per request, and
-    the warning is logged at most once a minute. The first successful call after
-    a failure moves the generation on: content may have been written while no
-    one could move it, and entries made before the outage must not come back."""
-
-    retry_seconds = 2.0
-    warn_every_seconds = 60.0
+class _Outage(Outage):
+    """The page cache's outage (core.outages). The first successful call after a
+    failure moves the generation on: content may have been written while no one
+    could move it, and entries made before the outage must not come back."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.retry_at = 0.0
-        self.last_warning = -math.inf
+        super().__init__(
+            logger, "Page cache unavailable (%s: %s); pages are built uncached until it answers."
+        )
         self.generation_owed = False
 
     def failed(self, error):
-        now = time.monotonic()
-        with self.lock:
-            self.retry_at = now + self.retry_seconds
-            self.generation_owed = True
-            warn = now - self.last_warning >= self.warn_every_seconds
-            if warn:
-                self.last_warning = now
-        if warn:
-            logger.warning(
-                "Page cache unavailable (%s: %s); pages are built uncached until it answers.",
-                type(error).__name__,
-                error,
-            )
+        self.generation_owed = True
+        super().failed(error)
 
-    def skipping(self):
-        return time.monotonic() < self.retry_at
+    def forget(self):
+        super().forget()
+        self.generation_owed = False
 
 
 _outage = _Outage()
@@ -266,9 +251,7 @@ def put(key, entry, now):
 def forget_outage():
     """Try the shared cache again on the next request (after reconfiguring it),
     and warn again should that one fail too."""
-    _outage.retry_at = 0.0
-    _outage.generation_owed = False
-    _outage.last_warning = -math.inf
+    _outage.forget()
 
 
 def reset():

@@ -88,7 +88,7 @@ def test_without_redis_the_api_answers_unlimited(api, content, settings, caplog)
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
-    outage.reset()
+    outage.forget()
     caplog.set_level(logging.WARNING)
     try:
         address = _address()
@@ -98,7 +98,7 @@ def test_without_redis_the_api_answers_unlimited(api, content, settings, caplog)
             assert response["X-Page-Cache"] == "bypass"
         assert "API rate limit unavailable" in caplog.text
     finally:
-        outage.reset()
+        outage.forget()
         store.forget_outage()
 
 

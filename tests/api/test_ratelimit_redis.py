@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def on_redis(redis_server, settings):  # noqa: F811
     use_redis(settings, redis_server.url)
-    ratelimit.outage.reset()
+    ratelimit.outage.forget()
     yield redis_server
-    ratelimit.outage.reset()
+    ratelimit.outage.forget()
     store.forget_outage()
 
 
