@@ -397,41 +397,18 @@ class _LocalVisits:
 _local = _LocalVisits()
 
 
-class _Clients:
-    """One long-lived redis-py client per Redis location (Django's RedisCache
-    builds a client per call, see core.pagecache.store), with the record
-    script registered on it once."""
-
-    def __init__(self):
-        self.clients = {}
-
-    def get(self, alias="default"):
-        return self._entry(alias)[0]
-
-    def script(self, alias="default"):
-        return self._entry(alias)[1]
-
-    def _entry(self, alias):
-        config = settings.CACHES[alias]
-        location = config["LOCATION"]
-        if not isinstance(location, str):
-            location = ",".join(location)
-        entry = self.clients.get(location)
-        if entry is None:
-            client = redis.Redis.from_url(location.split(",")[0], **config.get("OPTIONS", {}))
-            entry = (client, client.register_script(_RECORD))
-            self.clients[location] = entry
-        return entry
-
-
-_clients = _Clients()
+_scripts = {}  # the record script, registered once on each client
 
 
 def _redis():
     cache = caches["default"]
     if not isinstance(cache, RedisCache) or _outage.skipping():
         return None
-    client, script = _clients._entry("default")
+    # The long-lived client the page cache keeps (Django's RedisCache builds one per call).
+    client = store.redis_client("default")
+    script = _scripts.get(client)
+    if script is None:
+        script = _scripts[client] = client.register_script(_RECORD)
     return _RedisVisits(client, script, cache)
 
 

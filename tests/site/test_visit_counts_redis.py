@@ -49,7 +49,7 @@ def stored(article):
 
 
 def raw_client():
-    return visits._clients.get()
+    return store.redis_client("default")
 
 
 def our_keys():
