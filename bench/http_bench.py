@@ -139,6 +139,31 @@ def log_tail(log_path, lines=20):
     return "\n".join(Path(log_path).read_text(errors="replace").splitlines()[-lines:])
 
 
+def scratch_stack(cleanup, prefix, postgres, **environment):
+    """A scratch folder, a Redis of its own and a scratch PostgreSQL database,
+    all undone by `cleanup`, and the production configuration (README
+    "Production") in this process's environment, for it and the gunicorns it
+    starts; `environment` adds to it. DEBUG is removed, not set to 0, as
+    README's production environment has it; plain HTTP on loopback, so no
+    redirect to HTTPS. Returns the folder and the database URL."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+    redis_url = start_redis(cleanup, workdir)
+    database_url = create_database(cleanup, postgres)
+    os.environ.pop("DEBUG", None)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE=SITE_SETTINGS,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SECURE_SSL_REDIRECT="0",
+        BENCH_STATIC_ROOT=str(workdir / "static"),
+        **environment,
+    )
+    return workdir, database_url
+
+
 def start_redis(cleanup, workdir):
     port = free_port()
     log_path = workdir / "redis.log"
@@ -422,27 +447,10 @@ def main():
     # runs each callback once, so the second close does nothing.
     atexit.register(cleanup.close)
     try:
-        workdir = Path(tempfile.mkdtemp(prefix="hzcms-http-bench-"))
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        redis_url = start_redis(cleanup, workdir)
-        database_url = create_database(cleanup, args.postgres)
-
-        # Production configuration (README "Production"), read by this process
-        # and inherited by the gunicorns. DEBUG is removed, not set to 0, as
-        # README's production environment has it. Plain HTTP on loopback, so
-        # no redirect to HTTPS.
-        os.environ.pop("DEBUG", None)
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE=SITE_SETTINGS,
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            SECURE_SSL_REDIRECT="0",
-            BENCH_STATIC_ROOT=str(workdir / "static"),
-            # wrk is one address: the API's limit is counted (its Redis round
-            # trip is part of the cost) but set far above what a run sends.
-            API_RATE_LIMIT_PER_MINUTE="100000000",
+        # wrk is one address: the API's limit is counted (its Redis round
+        # trip is part of the cost) but set far above what a run sends.
+        workdir, database_url = scratch_stack(
+            cleanup, "hzcms-http-bench-", args.postgres, API_RATE_LIMIT_PER_MINUTE="100000000"
         )
         print(f"preparing {database_url} with {args.articles} extra articles…", flush=True)
         site_pages = [page for page in prepare_site(args.articles) if args.pages in page.name]

@@ -33,11 +33,9 @@ import argparse
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +46,11 @@ from bench.http_bench import (  # noqa: E402
     DEFAULT_POSTGRES,
     HOST,
     SITE_SETTINGS,
-    create_database,
     machine_line,
     parse_wrk,
     prepare_site,
+    scratch_stack,
     start_gunicorn,
-    start_redis,
     stop_process,
 )
 
@@ -213,20 +210,8 @@ def main():
 
     cleanup = contextlib.ExitStack()
     try:
-        workdir = Path(tempfile.mkdtemp(prefix="hzcms-visit-bench-"))
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        redis_url = start_redis(cleanup, workdir)
-        database_url = create_database(cleanup, args.postgres)
-        os.environ.pop("DEBUG", None)
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE=SITE_SETTINGS,
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            SECURE_SSL_REDIRECT="0",
-            TRUST_PROXY_HEADERS="1",
-            BENCH_STATIC_ROOT=str(workdir / "static"),
+        workdir, database_url = scratch_stack(
+            cleanup, "hzcms-visit-bench-", args.postgres, TRUST_PROXY_HEADERS="1"
         )
         print(f"preparing {database_url} with {args.articles} extra articles…", flush=True)
         pages = {page.name: page for page in prepare_site(args.articles)}
